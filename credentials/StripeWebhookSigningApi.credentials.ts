@@ -1,0 +1,42 @@
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * The signing secret of a Stripe webhook endpoint. It only verifies what Stripe
+ * sends; it grants no access to the Stripe API, so there is nothing to test
+ * against Stripe.
+ */
+export class StripeWebhookSigningApi implements ICredentialType {
+	name = 'stripeWebhookSigningApi';
+
+	// The issue and Stripe's dashboard call it the signing secret; it is not an API key.
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
+	displayName = 'Stripe Webhook Signing Secret';
+
+	icon = 'file:stripe.svg' as const;
+
+	documentationUrl = 'https://docs.stripe.com/webhooks#verify-events';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Signing Secret',
+			name: 'signingSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			placeholder: 'whsec_…',
+			description:
+				'In Stripe: Developers → Webhooks → your endpoint → Signing secret → Reveal. Starts with whsec_.',
+		},
+		{
+			displayName: 'Previous Signing Secret',
+			name: 'previousSigningSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			placeholder: 'whsec_…',
+			description:
+				'Only while rolling the secret in Stripe: the old secret, still accepted until it expires. Leave empty otherwise.',
+		},
+	];
+}

@@ -1,0 +1,231 @@
+import type {
+	IDataObject,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { handleStripeDelivery } from './delivery';
+import { DEFAULT_REMOVAL_ACTION, SUPPORTED_EVENT_TYPES, stripeEventOptions } from './events';
+import {
+	DEFAULT_TOLERANCE_SECONDS,
+	readToleranceSeconds,
+	readTriggerSettings,
+	SettingsError,
+} from './settings';
+import type { SigningSecrets } from './verify';
+
+export class StripeContactTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Stripe Contact Trigger',
+		name: 'stripeContactTrigger',
+		icon: 'file:stripe.svg',
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].length + " Stripe events"}}',
+		description:
+			'Starts the workflow with one clean contact item for every verified Stripe event about a person',
+		defaults: {
+			name: 'Stripe Contact Trigger',
+		},
+		inputs: [],
+		outputs: ['main'],
+		credentials: [
+			{
+				name: 'stripeWebhookSigningApi',
+				required: true,
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				// n8n answers an onReceived webhook with this value when it is set, and
+				// defaults it to the text "firstEntryJson"; empty makes it answer with
+				// the webhookResponse that webhook() returns: {"received":true}.
+				responseData: '',
+				path: 'stripe',
+			},
+		],
+		// No webhookMethods: the endpoint is registered in Stripe by hand, like n8n's
+		// own Webhook node, so activation has nothing to create and nothing to fail.
+		properties: [
+			{
+				displayName:
+					'In Stripe, open Developers → Webhooks → Add endpoint, paste this node\'s Production URL (under Webhook URLs above) and select the same events as below. Then click Reveal under Signing secret and paste the whsec_… value into the credential. Activate the workflow to start receiving events.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: [...SUPPORTED_EVENT_TYPES],
+				description:
+					'Stripe events that become contact items. Anything else Stripe sends is answered and dropped without an execution.',
+				options: stripeEventOptions(),
+			},
+			{
+				displayName: 'Event Settings',
+				name: 'eventSettings',
+				type: 'fixedCollection',
+				placeholder: 'Add Event Setting',
+				typeOptions: {
+					multipleValues: true,
+				},
+				default: {},
+				description:
+					'Per Stripe event: the Loops event to send, and the user group and mailing lists to set. Events without an entry only sync the contact.',
+				options: [
+					{
+						name: 'settings',
+						displayName: 'Event',
+						values: [
+							{
+								displayName: 'Stripe Event',
+								name: 'stripeEvent',
+								type: 'options',
+								default: 'invoice.paid',
+								options: stripeEventOptions(),
+								description: 'The Stripe event these settings apply to (one entry per event)',
+							},
+							{
+								displayName: 'Event Name',
+								name: 'eventName',
+								type: 'string',
+								default: '',
+								placeholder: 'e.g. successfulPayment',
+								description:
+									'Loops event to send with the contact; empty sends none. Loops\' templates use newStripeCustomer, stripeCheckout, successfulPayment and failedPayment.',
+							},
+							{
+								displayName: 'User Group',
+								name: 'userGroup',
+								type: 'string',
+								default: '',
+								description: 'Loops user group to set on the contact; empty leaves it unchanged',
+							},
+							{
+								displayName: 'Mailing Lists',
+								name: 'mailingLists',
+								type: 'string',
+								default: '',
+								placeholder: 'e.g. cm06f5v0e45nf0ml5754o9cix, cm06f5v0e45nf0ml5754o9ciy',
+								description:
+									'Comma-separated Loops mailing list IDs to subscribe the contact to; empty leaves lists unchanged',
+							},
+							{
+								displayName: 'Sync Names',
+								name: 'syncNames',
+								type: 'boolean',
+								default: true,
+								description:
+									'Whether to set first and last name from the name in Stripe (first word / the rest)',
+							},
+						],
+					},
+				],
+			},
+			{
+				displayName: 'On Customer Deleted',
+				name: 'onCustomerDeleted',
+				type: 'options',
+				default: DEFAULT_REMOVAL_ACTION,
+				description: 'What a customer.deleted event does to the contact',
+				options: [
+					{
+						name: 'Unsubscribe',
+						value: 'unsubscribe',
+						description: 'Keep the contact and its history, but stop all emails to it',
+					},
+					{
+						name: 'Delete',
+						value: 'delete',
+						description: 'Remove the contact from the audience entirely',
+					},
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Include Stripe Object',
+						name: 'includeStripeObject',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to add the full Stripe object (customer, checkout session or invoice) under stripe.object',
+					},
+					{
+						displayName: 'Mode',
+						name: 'mode',
+						type: 'options',
+						default: 'any',
+						description: 'Which Stripe mode to accept; events from the other mode are ignored',
+						options: [
+							{ name: 'Live and Test', value: 'any' },
+							{ name: 'Live Only', value: 'live' },
+							{ name: 'Test Only', value: 'test' },
+						],
+					},
+					{
+						displayName: 'Signature Tolerance (Seconds)',
+						name: 'toleranceSeconds',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: DEFAULT_TOLERANCE_SECONDS,
+						description:
+							'How old a Stripe signature may be before the delivery is rejected as a possible replay',
+					},
+				],
+			},
+		],
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const request = this.getRequestObject();
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+
+		let secrets: SigningSecrets = {};
+		try {
+			secrets = await this.getCredentials<SigningSecrets>('stripeWebhookSigningApi');
+		} catch {
+			// No usable credential means no secret: verification then fails closed.
+		}
+
+		const answer = handleStripeDelivery(
+			{ rawBody: request.rawBody, signatureHeader: request.headers['stripe-signature'] },
+			secrets,
+			readToleranceSeconds(options.toleranceSeconds),
+			() => {
+				try {
+					return readTriggerSettings({
+						events: this.getNodeParameter('events', []),
+						eventSettings: this.getNodeParameter('eventSettings', {}),
+						onCustomerDeleted: this.getNodeParameter('onCustomerDeleted', DEFAULT_REMOVAL_ACTION),
+						options,
+					});
+				} catch (error) {
+					if (error instanceof SettingsError) throw new NodeOperationError(this.getNode(), error);
+					throw error;
+				}
+			},
+		);
+
+		if ('item' in answer) {
+			return { webhookResponse: answer.body, workflowData: [[{ json: answer.item }]] };
+		}
+		if (answer.status === 200) return { webhookResponse: answer.body };
+		this.getResponseObject().status(answer.status).json(answer.body);
+		return { noWebhookResponse: true };
+	}
+}

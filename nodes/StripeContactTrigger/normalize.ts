@@ -1,0 +1,136 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ContactAction, StripeContact, StripeContactItem } from '../shared/StripeContactItem';
+import { supportedStripeEvent } from './events';
+import type { TriggerSettings } from './settings';
+import { DEFAULT_PER_EVENT } from './settings';
+
+/**
+ * accepted: one item for the workflow. ignored: authentic but not for us (answered 200).
+ * invalid: authentic bytes that are not a Stripe event (answered 400).
+ */
+export type Normalized =
+	| { outcome: 'accepted'; item: StripeContactItem }
+	| { outcome: 'ignored'; reason: string }
+	| { outcome: 'invalid'; reason: string };
+
+interface StripeEventEnvelope {
+	id: string;
+	object: 'event';
+	type: string;
+	created: number;
+	livemode: boolean;
+	data: { object: IDataObject };
+}
+
+const isObject = (value: unknown): value is IDataObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const ignored = (reason: string): Normalized => ({ outcome: 'ignored', reason });
+const invalid = (reason: string): Normalized => ({ outcome: 'invalid', reason: `not a Stripe event: ${reason}` });
+
+function envelopeProblem(event: unknown): string | undefined {
+	if (!isObject(event)) return 'expected a JSON object';
+	if (event.object !== 'event') return 'object is not "event"';
+	if (typeof event.id !== 'string' || event.id === '') return 'missing id';
+	if (typeof event.type !== 'string' || event.type === '') return 'missing type';
+	if (typeof event.created !== 'number' || !Number.isFinite(event.created)) return 'missing created';
+	if (typeof event.livemode !== 'boolean') return 'missing livemode';
+	if (!isObject(event.data) || !isObject(event.data.object)) return 'missing data.object';
+	return undefined;
+}
+
+/**
+ * Practical address check, not RFC 5322: one @, no spaces or characters that
+ * need quoting, no empty or dotted-edge parts, a dotted domain whose last label
+ * has two or more characters. Labels exclude the dot, so matching stays linear.
+ */
+const EMAIL = /^[^\s@"(),:;<>[\\\]]+@(?:[^\s@"(),:;<>[\\\].]+\.)+[^\s@"(),:;<>[\\\].]{2,}$/;
+const MAX_EMAIL_LENGTH = 254;
+
+/** Trimmed and lower-cased, or undefined when it is not a usable address. */
+export function normalizeEmail(value: unknown): string | undefined {
+	if (typeof value !== 'string') return undefined;
+	const email = value.trim().toLowerCase();
+	if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)) return undefined;
+	const local = email.slice(0, email.lastIndexOf('@'));
+	if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) return undefined;
+	return email;
+}
+
+/** "Jenny  van Rosen" → Jenny / van Rosen; a one-word name has no last name; blank → nothing. */
+export function splitName(value: unknown): { firstName?: string; lastName?: string } {
+	if (typeof value !== 'string') return {};
+	const words = value.trim().split(/\s+/);
+	if (words[0] === '') return {};
+	return words.length === 1
+		? { firstName: words[0] }
+		: { firstName: words[0], lastName: words.slice(1).join(' ') };
+}
+
+/** The first candidate that is a usable address, else why there is none. */
+function pickEmail(candidates: unknown[]): { email: string } | { problem: string } {
+	let sawText = false;
+	for (const candidate of candidates) {
+		const email = normalizeEmail(candidate);
+		if (email !== undefined) return { email };
+		if (typeof candidate === 'string' && candidate.trim() !== '') sawText = true;
+	}
+	return { problem: sawText ? 'email is not a valid address' : 'no email on the event' };
+}
+
+function modeProblem(livemode: boolean, settings: TriggerSettings): string | undefined {
+	if (settings.mode === 'live' && !livemode) return 'test event, trigger accepts live events only';
+	if (settings.mode === 'test' && livemode) return 'live event, trigger accepts test events only';
+	return undefined;
+}
+
+/** Pure: a parsed Stripe event and the node's settings → what the trigger does with it. */
+export function normalizeStripeEvent(event: unknown, settings: TriggerSettings): Normalized {
+	const problem = envelopeProblem(event);
+	if (problem !== undefined) return invalid(problem);
+	const envelope = event as unknown as StripeEventEnvelope;
+	const { type } = envelope;
+
+	const definition = supportedStripeEvent(type);
+	if (definition === undefined) return ignored(`unsupported event type ${type}`);
+	if (!settings.events.has(type)) return ignored(`event type ${type} is not selected`);
+	const wrongMode = modeProblem(envelope.livemode, settings);
+	if (wrongMode !== undefined) return ignored(wrongMode);
+
+	const object = envelope.data.object;
+	const picked = pickEmail(definition.emails(object));
+	if ('problem' in picked) return ignored(picked.problem);
+
+	const perEvent = settings.perEvent.get(type) ?? DEFAULT_PER_EVENT;
+	const contact: StripeContact = {
+		email: picked.email,
+		...(perEvent.syncNames ? splitName(definition.personName(object)) : {}),
+		...(perEvent.userGroup !== undefined ? { userGroup: perEvent.userGroup } : {}),
+		...(perEvent.mailingLists !== undefined ? { mailingLists: { ...perEvent.mailingLists } } : {}),
+		source: 'Stripe',
+	};
+
+	const action: ContactAction = definition.effect === 'upsert' ? 'upsert' : settings.onCustomerDeleted;
+	const item: StripeContactItem = {
+		stripeEventId: envelope.id,
+		stripeEventType: type,
+		livemode: envelope.livemode,
+		occurredAt: new Date(envelope.created * 1000).toISOString(),
+		action,
+		contact,
+		stripe: {},
+	};
+	if (perEvent.eventName !== undefined) {
+		item.event = {
+			name: perEvent.eventName,
+			properties: definition.properties(object, type),
+			idempotencyKey: envelope.id,
+		};
+	}
+	const customerId = definition.customerId(object);
+	if (customerId !== undefined) item.stripe.customerId = customerId;
+	if (typeof object.id === 'string' && object.id !== '') item.stripe.objectId = object.id;
+	if (settings.includeStripeObject) item.stripe.object = object;
+	return { outcome: 'accepted', item };
+}
