@@ -1,0 +1,80 @@
+import { StripeContactTrigger } from '../../../nodes/StripeContactTrigger/StripeContactTrigger.node';
+import {
+	DEFAULT_REMOVAL_ACTION,
+	stripeEventOptions,
+	SUPPORTED_EVENT_TYPES,
+	SUPPORTED_STRIPE_EVENTS,
+	supportedStripeEvent,
+} from '../../../nodes/StripeContactTrigger/events';
+import { SEED_EVENT_TYPES } from '../../fixtures/stripeEvents';
+
+const { description } = new StripeContactTrigger();
+const property = (name: string) => description.properties.find((p) => p.name === name)!;
+
+describe('the event table', () => {
+	it('supports exactly the seven seed events, each once', () => {
+		expect([...SUPPORTED_EVENT_TYPES].sort()).toEqual([...SEED_EVENT_TYPES].sort());
+		expect(new Set(SUPPORTED_EVENT_TYPES).size).toBe(SUPPORTED_EVENT_TYPES.length);
+	});
+
+	it("suggests the event names of Loops' own Stripe templates", () => {
+		expect(supportedStripeEvent('customer.created')?.suggestedEventName).toBe('newStripeCustomer');
+		expect(supportedStripeEvent('checkout.session.completed')?.suggestedEventName).toBe('stripeCheckout');
+		expect(supportedStripeEvent('invoice.paid')?.suggestedEventName).toBe('successfulPayment');
+		expect(supportedStripeEvent('invoice.payment_failed')?.suggestedEventName).toBe('failedPayment');
+	});
+
+	it('makes only customer.deleted remove a contact, unsubscribing by default', () => {
+		const removals = SUPPORTED_STRIPE_EVENTS.filter((row) => row.effect === 'removal').map((row) => row.type);
+		expect(removals).toEqual(['customer.deleted']);
+		expect(DEFAULT_REMOVAL_ACTION).toBe('unsubscribe');
+		expect(property('onCustomerDeleted').default).toBe('unsubscribe');
+	});
+
+	it('knows nothing else', () => {
+		expect(supportedStripeEvent('charge.succeeded')).toBeUndefined();
+		expect(supportedStripeEvent('constructor')).toBeUndefined();
+	});
+});
+
+describe('the node description is generated from the table', () => {
+	it('offers every table event in `events`, sorted by name, all selected by default', () => {
+		const events = property('events');
+		expect(events.type).toBe('multiOptions');
+		expect(events.options).toEqual(stripeEventOptions());
+		const names = (events.options as Array<{ name: string }>).map((o) => o.name);
+		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+		expect([...(events.default as string[])].sort()).toEqual([...SEED_EVENT_TYPES].sort());
+	});
+
+	it('offers the same events in eventSettings.stripeEvent', () => {
+		const eventSettings = property('eventSettings') as any;
+		expect(eventSettings.type).toBe('fixedCollection');
+		expect(eventSettings.typeOptions.multipleValues).toBe(true);
+		const fields = eventSettings.options[0].values;
+		expect(fields.map((f: { name: string }) => f.name)).toEqual(['stripeEvent', 'eventName', 'userGroup', 'mailingLists', 'syncNames']);
+		expect(fields[0].options).toEqual(stripeEventOptions());
+		expect(fields[4].default).toBe(true);
+	});
+
+	it('has the binding names, options and webhook of design.md', () => {
+		expect(description.name).toBe('stripeContactTrigger');
+		expect(description.displayName).toBe('Stripe Contact Trigger');
+		expect(description.group).toEqual(['trigger']);
+		expect(description.version).toBe(1);
+		expect(description.inputs).toEqual([]);
+		expect(description.outputs).toEqual(['main']);
+		expect(description.credentials).toEqual([{ name: 'stripeWebhookSigningApi', required: true }]);
+		expect(description.webhooks).toEqual([
+			expect.objectContaining({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'stripe' }),
+		]);
+		const options = (property('options') as any).options.map((o: { name: string; default: unknown }) => [o.name, o.default]);
+		expect(Object.fromEntries(options)).toEqual({ includeStripeObject: false, mode: 'any', toleranceSeconds: 300 });
+		expect(property('setupNotice').type).toBe('notice');
+		expect(property('setupNotice').displayName).toMatch(/Add endpoint.*Production URL.*Reveal/s);
+	});
+
+	it('registers nothing at Stripe, so activation cannot fail', () => {
+		expect(new StripeContactTrigger().webhookMethods).toBeUndefined();
+	});
+});
