@@ -1,0 +1,47 @@
+/**
+ * Checks that an input item is a StripeContactItem (nodes/shared) before
+ * anything is sent: a wrong item changes nothing in Loops.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ContactAction, StripeContactItem } from '../../../shared/StripeContactItem';
+import { IDEMPOTENCY_KEY_MAX_LENGTH } from '../fields';
+
+const ACTIONS: ContactAction[] = ['upsert', 'unsubscribe', 'delete'];
+
+export type ReadResult = { ok: true; item: StripeContactItem } | { ok: false; problems: string[] };
+
+export function readStripeContactItem(json: IDataObject): ReadResult {
+	const problems: string[] = [];
+	const isObject = (v: unknown): v is IDataObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+	const isText = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+
+	if (!ACTIONS.includes(json.action as ContactAction)) {
+		problems.push(
+			json.action === undefined
+				? 'action is missing'
+				: `action must be upsert, unsubscribe or delete (got ${JSON.stringify(json.action)})`,
+		);
+	}
+	const contact = json.contact;
+	if (!isObject(contact)) problems.push('contact is missing');
+	else {
+		if (!isText(contact.email)) problems.push('contact.email is missing');
+		if (contact.mailingLists !== undefined && !isObject(contact.mailingLists)) {
+			problems.push('contact.mailingLists must be an object of list ids to true/false');
+		}
+	}
+	const event = json.event;
+	if (event !== undefined) {
+		if (!isObject(event)) problems.push('event must be an object');
+		else {
+			if (!isText(event.name)) problems.push('event.name is missing');
+			if (!isText(event.idempotencyKey)) problems.push('event.idempotencyKey is missing');
+			else if (event.idempotencyKey.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
+				problems.push(`event.idempotencyKey is longer than ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`);
+			}
+			if (event.properties !== undefined && !isObject(event.properties)) problems.push('event.properties must be an object');
+		}
+	}
+	return problems.length > 0 ? { ok: false, problems } : { ok: true, item: json as StripeContactItem };
+}

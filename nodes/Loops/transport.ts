@@ -1,0 +1,308 @@
+/**
+ * The one place that talks to Loops: authentication (the loopsApi credential),
+ * pacing request starts to the team's rate limit, retrying what can succeed
+ * on a second try, and turning Loops' answers into n8n errors.
+ *
+ * State lives in a LoopsClient, made once per execution: n8n may run many
+ * executions in one process (or spread them over workers in queue mode), so
+ * nothing here is process-global except the tunable settings.
+ */
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+export interface LoopsTransportSettings {
+	/** Attempts per request, the first included. */
+	maxAttempts: number;
+	/** Backoff before retry n is about baseDelayMs · 2^(n-1), with jitter. */
+	baseDelayMs: number;
+	maxDelayMs: number;
+	/** Items in flight at once (request starts are paced regardless). */
+	concurrency: number;
+	/** Assumed until Loops' x-ratelimit-limit header says otherwise. */
+	initialRatePerSecond: number;
+	/** Share of the advertised limit to pace at, leaving room for network jitter. */
+	paceShare: number;
+	requestTimeoutMs: number;
+}
+
+const DEFAULT_SETTINGS: LoopsTransportSettings = {
+	maxAttempts: 6,
+	baseDelayMs: 500,
+	maxDelayMs: 30_000,
+	concurrency: 10,
+	initialRatePerSecond: 10,
+	paceShare: 0.97,
+	requestTimeoutMs: 30_000,
+};
+
+let settings: LoopsTransportSettings = { ...DEFAULT_SETTINGS };
+
+/**
+ * Tunes the transport for this process (tests and benchmarks use it to keep
+ * backoff short). Returns a function that restores the previous settings.
+ */
+export function configureLoopsTransport(overrides: Partial<LoopsTransportSettings>): () => void {
+	const previous = settings;
+	settings = { ...settings, ...overrides };
+	return () => {
+		settings = previous;
+	};
+}
+
+export function loopsTransportSettings(): Readonly<LoopsTransportSettings> {
+	return settings;
+}
+
+/** Spaces request starts so they stay under the limit Loops advertises. */
+export class RequestPacer {
+	private nextStartAt = 0;
+
+	constructor(
+		private limitPerSecond: number,
+		private readonly paceShare: number,
+		private readonly now: () => number = Date.now,
+	) {}
+
+	get limit(): number {
+		return this.limitPerSecond;
+	}
+
+	get intervalMs(): number {
+		return 1000 / (this.limitPerSecond * this.paceShare);
+	}
+
+	/** Resolves when this request may start; each call takes the next slot. */
+	async acquire(): Promise<void> {
+		const now = this.now();
+		const startAt = Math.max(now, this.nextStartAt);
+		this.nextStartAt = startAt + this.intervalMs;
+		if (startAt > now) await sleep(startAt - now);
+	}
+
+	/** Learns from x-ratelimit-limit / x-ratelimit-remaining on any answer. */
+	observe(limitHeader: unknown, remainingHeader: unknown): void {
+		const limit = Number(limitHeader);
+		if (Number.isFinite(limit) && limit > 0) this.limitPerSecond = limit;
+		// Remaining 0 means the window is full (maybe others share the team):
+		// the next slot opens no sooner than one interval from now.
+		if (remainingHeader !== undefined && Number(remainingHeader) === 0) this.holdOff(this.intervalMs);
+	}
+
+	/** No request starts for `ms` (after a 429 everyone waits, not only the one retrying). */
+	holdOff(ms: number): void {
+		this.nextStartAt = Math.max(this.nextStartAt, this.now() + ms);
+	}
+}
+
+export interface LoopsRequest {
+	method: IHttpRequestMethods;
+	/** Path under the base URL, e.g. /contacts/update. */
+	path: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+	idempotencyKey?: string;
+	/** Non-2xx statuses the caller turns into a result itself (e.g. 404 on delete). */
+	accept?: number[];
+	itemIndex?: number;
+}
+
+export interface LoopsResponse<T = unknown> {
+	statusCode: number;
+	body: T;
+	/** How many attempts it took: >1 means an earlier one may have been applied. */
+	attempts: number;
+}
+
+interface FullResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+type LoopsContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+const CONNECTION_ERROR_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'UND_ERR_SOCKET',
+]);
+
+export class LoopsClient {
+	readonly pacer: RequestPacer;
+
+	private baseUrl: Promise<string> | undefined;
+
+	constructor(
+		private readonly context: LoopsContext,
+		readonly settings: Readonly<LoopsTransportSettings> = loopsTransportSettings(),
+	) {
+		this.pacer = new RequestPacer(settings.initialRatePerSecond, settings.paceShare);
+	}
+
+	async request<T = IDataObject>(request: LoopsRequest): Promise<LoopsResponse<T>> {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: `${await this.resolveBaseUrl()}${request.path}`,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: this.settings.requestTimeoutMs,
+			headers: request.idempotencyKey ? { 'Idempotency-Key': request.idempotencyKey } : {},
+			...(request.body !== undefined ? { body: request.body } : {}),
+			...(request.qs !== undefined ? { qs: request.qs } : {}),
+		};
+		const { maxAttempts } = this.settings;
+		let last: { response?: FullResponse; error?: Error } = {};
+
+		for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+			this.throwIfCancelled();
+			await this.pacer.acquire();
+			let response: FullResponse;
+			try {
+				response = (await this.context.helpers.httpRequestWithAuthentication.call(
+					this.context,
+					'loopsApi',
+					{ ...options, headers: { ...options.headers } },
+				)) as FullResponse;
+			} catch (error) {
+				if (!isConnectionError(error)) throw error;
+				last = { error };
+				if (attempt < maxAttempts) await sleep(this.backoffMs(attempt));
+				continue;
+			}
+
+			this.pacer.observe(header(response, 'x-ratelimit-limit'), header(response, 'x-ratelimit-remaining'));
+			const { statusCode } = response;
+			if ((statusCode >= 200 && statusCode < 300) || request.accept?.includes(statusCode)) {
+				return { statusCode, body: response.body as T, attempts: attempt };
+			}
+			if (statusCode !== 429 && statusCode < 500) throw this.apiError(response, request);
+
+			last = { response };
+			if (attempt < maxAttempts) {
+				const delay = retryAfterMs(header(response, 'retry-after')) ?? this.backoffMs(attempt);
+				if (statusCode === 429) this.pacer.holdOff(delay);
+				await sleep(delay);
+			}
+		}
+		throw this.exhaustedError(maxAttempts, last, request);
+	}
+
+	private async resolveBaseUrl(): Promise<string> {
+		this.baseUrl ??= this.context.getCredentials('loopsApi').then((credentials) => {
+			const url = String(credentials.baseUrl || 'https://app.loops.so/api/v1');
+			return url.replace(/\/+$/, '');
+		});
+		return await this.baseUrl;
+	}
+
+	/** Exponential backoff with "equal jitter": half fixed, half random. */
+	private backoffMs(attempt: number): number {
+		const ceiling = Math.min(this.settings.maxDelayMs, this.settings.baseDelayMs * 2 ** (attempt - 1));
+		return ceiling / 2 + Math.random() * (ceiling / 2);
+	}
+
+	private throwIfCancelled(): void {
+		if ('getExecutionCancelSignal' in this.context && this.context.getExecutionCancelSignal()?.aborted) {
+			throw new NodeApiError(this.context.getNode(), {}, { message: 'The execution was cancelled' });
+		}
+	}
+
+	private apiError(response: FullResponse, request: LoopsRequest): NodeApiError {
+		const loopsMessage = messageOf(response.body);
+		const httpCode = String(response.statusCode);
+		const where = `${request.method} ${request.path}`;
+		if (response.statusCode === 401 || response.statusCode === 403) {
+			return new NodeApiError(this.context.getNode(), asJson(response.body), {
+				message: 'The Loops API key was rejected — check the Loops API credential',
+				description: `Loops answered ${httpCode} to ${where}${loopsMessage ? `: ${loopsMessage}` : ''}`,
+				httpCode,
+				itemIndex: request.itemIndex,
+				failure: { cause: 'credential-invalid' },
+			});
+		}
+		return new NodeApiError(this.context.getNode(), asJson(response.body), {
+			message: loopsMessage ? `Loops: ${loopsMessage}` : `Loops answered ${httpCode}`,
+			description: `${where} answered ${httpCode}${pathOf(response.body) ? ` (field: ${pathOf(response.body)})` : ''}`,
+			httpCode,
+			itemIndex: request.itemIndex,
+		});
+	}
+
+	private exhaustedError(
+		attempts: number,
+		last: { response?: FullResponse; error?: Error },
+		request: LoopsRequest,
+	): NodeApiError {
+		const where = `${request.method} ${request.path}`;
+		const lastAnswer = last.response
+			? `${last.response.statusCode}${messageOf(last.response.body) ? ` ${messageOf(last.response.body)}` : ''}`
+			: `connection failed (${connectionErrorCode(last.error) ?? last.error?.message ?? 'unknown'})`;
+		const rateLimited = last.response?.statusCode === 429;
+		return new NodeApiError(this.context.getNode(), asJson(last.response?.body), {
+			message: `Loops did not answer ${where} successfully after ${attempts} attempts`,
+			description: `Last answer: ${lastAnswer}. ${
+				rateLimited ? 'Loops kept rate-limiting: other clients may share this API key.' : 'Loops may be unavailable; try again later.'
+			}`,
+			...(last.response ? { httpCode: String(last.response.statusCode) } : {}),
+			itemIndex: request.itemIndex,
+			failure: { cause: rateLimited ? 'rate-limited' : 'temporarily-unavailable' },
+		});
+	}
+}
+
+function header(response: FullResponse, name: string): unknown {
+	const value = response.headers?.[name];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+function retryAfterMs(value: unknown): number | undefined {
+	const seconds = Number(value);
+	return value !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+function messageOf(body: unknown): string | undefined {
+	if (typeof body === 'object' && body !== null) {
+		const { message, error } = body as IDataObject;
+		if (typeof message === 'string' && message) return message;
+		if (typeof error === 'string' && error) return error;
+	}
+	return typeof body === 'string' && body.length > 0 && body.length < 300 ? body : undefined;
+}
+
+function pathOf(body: unknown): string | undefined {
+	const path = typeof body === 'object' && body !== null ? (body as IDataObject).path : undefined;
+	return typeof path === 'string' ? path : undefined;
+}
+
+function asJson(body: unknown): JsonObject {
+	return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as JsonObject) : {};
+}
+
+function connectionErrorCode(error: unknown): string | undefined {
+	let current = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined;
+	for (let depth = 0; current && depth < 6; depth++) {
+		if (typeof current.code === 'string' && CONNECTION_ERROR_CODES.has(current.code)) return current.code;
+		if (typeof current.message === 'string' && /socket hang up/i.test(current.message)) return 'ECONNRESET';
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
+
+/** A request that never got an HTTP answer: retrying it is safe with idempotency keys. */
+export function isConnectionError(error: unknown): boolean {
+	return connectionErrorCode(error) !== undefined;
+}
