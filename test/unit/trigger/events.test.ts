@@ -1,3 +1,5 @@
+import type { INodeType } from 'n8n-workflow';
+
 import { StripeContactTrigger } from '../../../nodes/StripeContactTrigger/StripeContactTrigger.node';
 import {
 	DEFAULT_REMOVAL_ACTION,
@@ -75,6 +77,7 @@ describe('the node description is generated from the table', () => {
 	});
 
 	it('registers nothing at Stripe, so activation cannot fail', () => {
-		expect(new StripeContactTrigger().webhookMethods).toBeUndefined();
+		const nodeType: INodeType = new StripeContactTrigger();
+		expect(nodeType.webhookMethods).toBeUndefined();
 	});
 });
