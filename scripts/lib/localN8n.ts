@@ -73,8 +73,11 @@ export const DEFAULT_OWNER: OwnerAccount = {
 
 const READY_LINE = 'Editor is now accessible';
 
-/** Variables from the caller's shell that would change how n8n behaves; n8n gets only ours. */
-const INHERITED_N8N_VARIABLE = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/;
+/**
+ * Variables from the caller's environment that would change how n8n behaves; n8n gets only ours.
+ * NODE_ENV matters most: jest sets it to "test", and n8n then refuses to load nodes.
+ */
+const INHERITED_N8N_VARIABLE = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODE_ENV$)/;
 
 export class LocalN8n {
 	readonly baseUrl: string;
@@ -313,5 +316,38 @@ export class LocalN8n {
 		} finally {
 			rmSync(folder, { recursive: true, force: true });
 		}
+	}
+}
+
+export interface LaunchOptions extends LocalN8nOptions {
+	/** A packed package to install first (see buildAndPackPackage). */
+	pack?: PackedPackage;
+	credentials?: CredentialToImport[];
+	workflows?: WorkflowToImport[];
+	/** Workflow ids to publish (the default: none). */
+	publish?: string[];
+	/** Production webhook paths to wait for after start, e.g. `${webhookId}/stripe`. */
+	webhookPaths?: string[];
+}
+
+/**
+ * create → install the package → import → publish → start → wait for the webhooks, in one call.
+ * On any failure n8n is stopped and the error carries n8n's log.
+ */
+export async function launchLocalN8n(options: LaunchOptions = {}): Promise<LocalN8n> {
+	const { pack, credentials = [], workflows = [], publish = [], webhookPaths = [], ...localOptions } = options;
+	const n8n = await LocalN8n.create(localOptions);
+	try {
+		if (pack) await n8n.installCommunityPackage(pack);
+		await n8n.importCredentials(credentials);
+		await n8n.importWorkflows(workflows);
+		for (const id of publish) await n8n.publishWorkflow(id);
+		await n8n.start();
+		for (const path of webhookPaths) await n8n.waitForWebhook(path);
+		return n8n;
+	} catch (error) {
+		await n8n.stop();
+		const message = (error as Error).message;
+		throw new Error(message.includes('\n') ? message : `${message}\n--- n8n log ---\n${n8n.logText()}`);
 	}
 }
