@@ -2,11 +2,11 @@ import type { StripeContactItem } from '../shared/StripeContactItem';
 import { normalizeStripeEvent } from './normalize';
 import type { TriggerSettings } from './settings';
 import type { SigningSecrets } from './verify';
-import { verifyStripeSignature } from './verify';
+import { decodeRawBody, verifyStripeSignature } from './verify';
 
 export interface StripeDelivery {
-	/** The exact bytes Stripe signed. */
-	rawBody: Buffer | string | undefined;
+	/** The exact bytes Stripe signed (n8n's request.rawBody). */
+	rawBody: Buffer | undefined;
 	signatureHeader: string | string[] | undefined;
 	/** Only for tests and replays; defaults to now. */
 	receivedAtMs?: number;
@@ -22,7 +22,7 @@ export type DeliveryAnswer =
 	| { status: 400 | 401; body: { error: string } };
 
 /**
- * Pure: verify → parse once → filter and normalize → answer. The settings are
+ * Pure: decode once → verify → parse → filter and normalize → answer. The settings are
  * read only for an authentic delivery, so forged requests cost no more than
  * the signature check (and a configuration error surfaces only for Stripe).
  */
@@ -32,9 +32,9 @@ export function handleStripeDelivery(
 	toleranceSeconds: number,
 	readSettings: () => TriggerSettings,
 ): DeliveryAnswer {
-	const rawBody = delivery.rawBody ?? '';
+	const body = delivery.rawBody === undefined ? '' : decodeRawBody(delivery.rawBody);
 	const signature = verifyStripeSignature(
-		rawBody,
+		body,
 		delivery.signatureHeader,
 		secrets,
 		toleranceSeconds,
@@ -44,7 +44,7 @@ export function handleStripeDelivery(
 
 	let event: unknown;
 	try {
-		event = JSON.parse(typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8'));
+		event = JSON.parse(body);
 	} catch {
 		return { status: 400, body: { error: 'body is not JSON' } };
 	}

@@ -103,13 +103,15 @@ export function normalizeStripeEvent(event: unknown, settings: TriggerSettings):
 	if ('problem' in picked) return ignored(picked.problem);
 
 	const perEvent = settings.perEvent.get(type) ?? DEFAULT_PER_EVENT;
-	const contact: StripeContact = {
-		email: picked.email,
-		...(perEvent.syncNames ? splitName(definition.personName(object)) : {}),
-		...(perEvent.userGroup !== undefined ? { userGroup: perEvent.userGroup } : {}),
-		...(perEvent.mailingLists !== undefined ? { mailingLists: { ...perEvent.mailingLists } } : {}),
-		source: 'Stripe',
-	};
+	const contact = { email: picked.email } as StripeContact;
+	if (perEvent.syncNames) {
+		const { firstName, lastName } = splitName(definition.personName(object));
+		if (firstName !== undefined) contact.firstName = firstName;
+		if (lastName !== undefined) contact.lastName = lastName;
+	}
+	if (perEvent.userGroup !== undefined) contact.userGroup = perEvent.userGroup;
+	if (perEvent.mailingLists !== undefined) contact.mailingLists = { ...perEvent.mailingLists };
+	contact.source = 'Stripe';
 
 	const action: ContactAction = definition.effect === 'upsert' ? 'upsert' : settings.onCustomerDeleted;
 	const item: StripeContactItem = {

@@ -37,22 +37,34 @@ function configuredSecrets(secrets: SigningSecrets): string[] {
 function classify(error: unknown): SignatureFailure {
 	const message = error instanceof Error ? error.message : '';
 	if (message.startsWith('Timestamp outside the tolerance zone')) return 'signature expired';
-	if (message.startsWith('No webhook payload')) return 'empty body';
 	if (message.startsWith('No stripe-signature header')) return 'missing signature';
+	if (message.startsWith('No webhook payload')) return 'empty body';
 	if (message.startsWith('Unable to extract timestamp') || message.startsWith('No signatures found with expected scheme')) {
 		return 'malformed signature header';
 	}
 	return 'signature does not match';
 }
 
+const UTF8 = new TextDecoder('utf8');
+
 /**
- * Verifies Stripe's `stripe-signature` header over the exact raw body with the
- * stripe package, trying the current secret, then the previous one. Any one
- * matching v1 signature within the tolerance is enough. Fails closed: without a
- * secret nothing is valid.
+ * The raw body as the stripe package reads it: given a Buffer it decodes it
+ * with a UTF-8 TextDecoder before computing the HMAC. Decoding once here, with
+ * the same decoder, hands it identical input and lets the JSON parser reuse the
+ * text instead of decoding the body a second time.
+ */
+export function decodeRawBody(rawBody: Buffer): string {
+	return UTF8.decode(rawBody);
+}
+
+/**
+ * Verifies Stripe's `stripe-signature` header over the raw body (decoded by
+ * decodeRawBody) with the stripe package, trying the current secret, then the
+ * previous one. Any one matching v1 signature within the tolerance is enough.
+ * Fails closed: without a secret nothing is valid.
  */
 export function verifyStripeSignature(
-	rawBody: Buffer | string,
+	body: string,
 	signatureHeader: string | string[] | undefined,
 	secrets: SigningSecrets,
 	toleranceSeconds: number,
@@ -67,7 +79,7 @@ export function verifyStripeSignature(
 	for (const secret of candidates) {
 		try {
 			stripeSignature.verifyHeader(
-				rawBody,
+				body,
 				signatureHeader,
 				secret,
 				toleranceSeconds,

@@ -37,12 +37,12 @@ describe('handleStripeDelivery', () => {
 		parse.mockRestore();
 	});
 
-	it('treats a missing body as empty: 401 unless signed, then 400', () => {
+	it('rejects a missing or empty body', () => {
 		const answer = handleStripeDelivery({ rawBody: undefined, signatureHeader: undefined }, { signingSecret: SECRET }, 300, () =>
 			settingsFor(),
 		);
 		expect(answer).toEqual({ status: 401, body: { error: 'missing signature' } });
-		expect(deliver('').answer).toEqual({ status: 400, body: { error: 'body is not JSON' } });
+		expect(deliver('').answer).toEqual({ status: 401, body: { error: 'empty body' } });
 	});
 
 	it('answers 400 for authentic bytes that are not JSON or not a Stripe event', () => {

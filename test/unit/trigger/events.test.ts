@@ -70,6 +70,9 @@ describe('the node description is generated from the table', () => {
 		expect(description.webhooks).toEqual([
 			expect.objectContaining({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'stripe' }),
 		]);
+		// n8n answers onReceived with responseData when it is truthy, defaulting it to the text
+		// "firstEntryJson"; '' makes it answer with webhook()'s webhookResponse.
+		expect(description.webhooks![0].responseData).toBe('');
 		const options = (property('options') as any).options.map((o: { name: string; default: unknown }) => [o.name, o.default]);
 		expect(Object.fromEntries(options)).toEqual({ includeStripeObject: false, mode: 'any', toleranceSeconds: 300 });
 		expect(property('setupNotice').type).toBe('notice');

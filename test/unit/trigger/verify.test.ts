@@ -1,6 +1,8 @@
 import { createHmac } from 'crypto';
 
-import { verifyStripeSignature } from '../../../nodes/StripeContactTrigger/verify';
+import Stripe from 'stripe';
+
+import { decodeRawBody, verifyStripeSignature } from '../../../nodes/StripeContactTrigger/verify';
 import { buildStripeEvent, signStripeDelivery } from '../../fixtures/stripeEvents';
 
 const SECRET = 'whsec_current_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
@@ -16,14 +18,14 @@ describe('verifyStripeSignature', () => {
 	it('accepts a delivery signed with the signing secret', () => {
 		const { body, headers } = signed();
 		const header = headers['stripe-signature'];
-		expect(verifyStripeSignature(Buffer.from(body), header, { signingSecret: SECRET }, TOLERANCE)).toEqual({ valid: true });
+		expect(verifyStripeSignature(body, header, { signingSecret: SECRET }, TOLERANCE)).toEqual({ valid: true });
 	});
 
 	it('accepts a delivery signed with the previous secret during a roll', () => {
 		const { body, headers } = signed(PREVIOUS);
 		const secrets = { signingSecret: SECRET, previousSigningSecret: PREVIOUS };
-		expect(verifyStripeSignature(Buffer.from(body), headers['stripe-signature'], secrets, TOLERANCE)).toEqual({ valid: true });
-		expect(verifyStripeSignature(Buffer.from(body), headers['stripe-signature'], { signingSecret: SECRET }, TOLERANCE)).toEqual({
+		expect(verifyStripeSignature(body, headers['stripe-signature'], secrets, TOLERANCE)).toEqual({ valid: true });
+		expect(verifyStripeSignature(body, headers['stripe-signature'], { signingSecret: SECRET }, TOLERANCE)).toEqual({
 			valid: false,
 			reason: 'signature does not match',
 		});
@@ -34,12 +36,12 @@ describe('verifyStripeSignature', () => {
 		const t = now();
 		const good = createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex');
 		const header = `t=${t},v1=${'0'.repeat(64)},v1=${good},v0=${'1'.repeat(64)}`;
-		expect(verifyStripeSignature(Buffer.from(body), header, { signingSecret: SECRET }, TOLERANCE)).toEqual({ valid: true });
+		expect(verifyStripeSignature(body, header, { signingSecret: SECRET }, TOLERANCE)).toEqual({ valid: true });
 	});
 
 	it('trims a secret pasted with surrounding whitespace', () => {
 		const { body, headers } = signed();
-		expect(verifyStripeSignature(Buffer.from(body), headers['stripe-signature'], { signingSecret: `  ${SECRET}\n` }, TOLERANCE)).toEqual({
+		expect(verifyStripeSignature(body, headers['stripe-signature'], { signingSecret: `  ${SECRET}\n` }, TOLERANCE)).toEqual({
 			valid: true,
 		});
 	});
@@ -51,7 +53,7 @@ describe('verifyStripeSignature', () => {
 		['a secret that is not a string', { signingSecret: 42 }],
 	])('fails closed with %s', (_label, secrets) => {
 		const { body, headers } = signed();
-		expect(verifyStripeSignature(Buffer.from(body), headers['stripe-signature'], secrets, TOLERANCE)).toEqual({
+		expect(verifyStripeSignature(body, headers['stripe-signature'], secrets, TOLERANCE)).toEqual({
 			valid: false,
 			reason: 'no signing secret configured',
 		});
@@ -59,7 +61,7 @@ describe('verifyStripeSignature', () => {
 
 	it('uses the previous secret alone when only it is configured', () => {
 		const { body, headers } = signed(PREVIOUS);
-		expect(verifyStripeSignature(Buffer.from(body), headers['stripe-signature'], { previousSigningSecret: PREVIOUS }, TOLERANCE)).toEqual({
+		expect(verifyStripeSignature(body, headers['stripe-signature'], { previousSigningSecret: PREVIOUS }, TOLERANCE)).toEqual({
 			valid: true,
 		});
 	});
@@ -73,19 +75,19 @@ describe('verifyStripeSignature', () => {
 		['a header that is not Stripe’s format', 'sha256=deadbeef', 'malformed signature header'],
 	])('rejects %s', (_label, header, reason) => {
 		const { body } = signed();
-		expect(verifyStripeSignature(Buffer.from(body), header, { signingSecret: SECRET }, TOLERANCE)).toEqual({ valid: false, reason });
+		expect(verifyStripeSignature(body, header, { signingSecret: SECRET }, TOLERANCE)).toEqual({ valid: false, reason });
 	});
 
 	it('rejects a signature made with another secret, and a body changed after signing', () => {
 		const other = signed('whsec_someone_else');
-		expect(verifyStripeSignature(Buffer.from(other.body), other.headers['stripe-signature'], { signingSecret: SECRET }, TOLERANCE)).toEqual({
+		expect(verifyStripeSignature(other.body, other.headers['stripe-signature'], { signingSecret: SECRET }, TOLERANCE)).toEqual({
 			valid: false,
 			reason: 'signature does not match',
 		});
 		const { body, headers } = signed();
 		const tampered = body.replace('jenny.rosen@example.com', 'mallory@example.com');
 		expect(tampered).not.toBe(body);
-		expect(verifyStripeSignature(Buffer.from(tampered), headers['stripe-signature'], { signingSecret: SECRET }, TOLERANCE)).toEqual({
+		expect(verifyStripeSignature(tampered, headers['stripe-signature'], { signingSecret: SECRET }, TOLERANCE)).toEqual({
 			valid: false,
 			reason: 'signature does not match',
 		});
@@ -93,11 +95,11 @@ describe('verifyStripeSignature', () => {
 
 	it('rejects a signature older than the tolerance and accepts one inside it', () => {
 		const old = signed(SECRET, now() - 301);
-		expect(verifyStripeSignature(Buffer.from(old.body), old.headers['stripe-signature'], { signingSecret: SECRET }, 300)).toEqual({
+		expect(verifyStripeSignature(old.body, old.headers['stripe-signature'], { signingSecret: SECRET }, 300)).toEqual({
 			valid: false,
 			reason: 'signature expired',
 		});
-		expect(verifyStripeSignature(Buffer.from(old.body), old.headers['stripe-signature'], { signingSecret: SECRET }, 600)).toEqual({
+		expect(verifyStripeSignature(old.body, old.headers['stripe-signature'], { signingSecret: SECRET }, 600)).toEqual({
 			valid: true,
 		});
 	});
@@ -106,8 +108,8 @@ describe('verifyStripeSignature', () => {
 		const t = 1_700_000_000;
 		const { body, headers } = signed(SECRET, t);
 		const header = headers['stripe-signature'];
-		expect(verifyStripeSignature(Buffer.from(body), header, { signingSecret: SECRET }, 300, (t + 299) * 1000)).toEqual({ valid: true });
-		expect(verifyStripeSignature(Buffer.from(body), header, { signingSecret: SECRET }, 300, (t + 301) * 1000)).toEqual({
+		expect(verifyStripeSignature(body, header, { signingSecret: SECRET }, 300, (t + 299) * 1000)).toEqual({ valid: true });
+		expect(verifyStripeSignature(body, header, { signingSecret: SECRET }, 300, (t + 301) * 1000)).toEqual({
 			valid: false,
 			reason: 'signature expired',
 		});
@@ -116,30 +118,52 @@ describe('verifyStripeSignature', () => {
 	it('reports an expired signature as expired even when a previous secret is configured', () => {
 		const old = signed(SECRET, now() - 3600);
 		const secrets = { signingSecret: SECRET, previousSigningSecret: PREVIOUS };
-		expect(verifyStripeSignature(Buffer.from(old.body), old.headers['stripe-signature'], secrets, 300)).toEqual({
+		expect(verifyStripeSignature(old.body, old.headers['stripe-signature'], secrets, 300)).toEqual({
 			valid: false,
 			reason: 'signature expired',
 		});
 	});
 
-	it('verifies an empty body like any other (what it means is the parser’s business)', () => {
+	it('rejects an empty body: there is nothing to verify', () => {
 		const { headers } = signStripeDelivery('', SECRET);
-		const header = headers['stripe-signature'];
-		expect(verifyStripeSignature(Buffer.alloc(0), header, { signingSecret: SECRET }, 300)).toEqual({ valid: true });
-		expect(verifyStripeSignature(Buffer.alloc(0), header, { signingSecret: PREVIOUS }, 300)).toEqual({
+		expect(verifyStripeSignature('', headers['stripe-signature'], { signingSecret: SECRET }, 300)).toEqual({
 			valid: false,
-			reason: 'signature does not match',
+			reason: 'empty body',
 		});
+	});
+
+	it.each([
+		['plain ASCII JSON', Buffer.from('{"id":"evt_1","object":"event"}')],
+		['non-ASCII text', Buffer.from('{"name":"Jörg Müller × Ωmega 日本"}')],
+		['a byte-order mark', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"id":"evt_1"}')])],
+		['invalid UTF-8', Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0xff, 0x22, 0x7d])],
+	])('decodeRawBody hands stripe exactly what it verifies for a Buffer: %s', (_label, rawBody) => {
+		const t = now();
+		// What a sender signs: the bytes themselves.
+		const overBytes = createHmac('sha256', SECRET).update(`${t}.`).update(rawBody).digest('hex');
+		// What the stripe package accepts for a Buffer: the HMAC over its decoded text.
+		const overText = createHmac('sha256', SECRET).update(`${t}.${new TextDecoder('utf8').decode(rawBody)}`).digest('hex');
+		for (const signature of [overBytes, overText, '0'.repeat(64)]) {
+			const header = `t=${t},v1=${signature}`;
+			let stripeAccepts: boolean;
+			try {
+				stripeAccepts = Stripe.webhooks.signature!.verifyHeader(rawBody, header, SECRET, 300);
+			} catch {
+				stripeAccepts = false;
+			}
+			const ours = verifyStripeSignature(decodeRawBody(rawBody), header, { signingSecret: SECRET }, 300);
+			expect(ours.valid).toBe(stripeAccepts);
+		}
 	});
 
 	it('never puts anything of either secret into a reason', () => {
 		const secrets = { signingSecret: SECRET, previousSigningSecret: PREVIOUS };
 		const { body, headers } = signed('whsec_other');
 		const results = [
-			verifyStripeSignature(Buffer.from(body), headers['stripe-signature'], secrets, 300),
-			verifyStripeSignature(Buffer.from(body), 'garbage', secrets, 300),
-			verifyStripeSignature(Buffer.from(body), undefined, secrets, 300),
-			verifyStripeSignature(Buffer.from(body), signed(SECRET, now() - 999).headers['stripe-signature'], secrets, 300),
+			verifyStripeSignature(body, headers['stripe-signature'], secrets, 300),
+			verifyStripeSignature(body, 'garbage', secrets, 300),
+			verifyStripeSignature(body, undefined, secrets, 300),
+			verifyStripeSignature(body, signed(SECRET, now() - 999).headers['stripe-signature'], secrets, 300),
 		];
 		for (const result of results) {
 			expect(result.valid).toBe(false);
