@@ -60,9 +60,20 @@ export function loopsTransportSettings(): Readonly<LoopsTransportSettings> {
 	return settings;
 }
 
-/** Spaces request starts so they stay under the limit Loops advertises. */
+/**
+ * Spaces request starts so they stay under the limit Loops advertises. Starts
+ * are released in arrival order on a grid of 1000 / (limit · paceShare) ms; the
+ * grid is re-read while waiting, so a limit learnt from the first answer (or a
+ * hold-off after a 429) applies to requests already queued.
+ */
 export class RequestPacer {
-	private nextStartAt = 0;
+	private lastStartAt = Number.NEGATIVE_INFINITY;
+
+	private holdUntil = 0;
+
+	private readonly queue: Array<() => void> = [];
+
+	private pumping = false;
 
 	constructor(
 		private limitPerSecond: number,
@@ -78,18 +89,22 @@ export class RequestPacer {
 		return 1000 / (this.limitPerSecond * this.paceShare);
 	}
 
-	/** Resolves when this request may start; each call takes the next slot. */
+	/** When the next request may start. */
+	get nextStartAt(): number {
+		return Math.max(this.lastStartAt + this.intervalMs, this.holdUntil);
+	}
+
+	/** Resolves when this request may start. */
 	async acquire(): Promise<void> {
-		const now = this.now();
-		const startAt = Math.max(now, this.nextStartAt);
-		this.nextStartAt = startAt + this.intervalMs;
-		if (startAt > now) await sleep(startAt - now);
+		const turn = new Promise<void>((resolve) => this.queue.push(resolve));
+		void this.pump();
+		return await turn;
 	}
 
 	/** Learns from x-ratelimit-limit / x-ratelimit-remaining on any answer. */
 	observe(limitHeader: unknown, remainingHeader: unknown): void {
 		const limit = Number(limitHeader);
-		if (Number.isFinite(limit) && limit > 0) this.limitPerSecond = limit;
+		if (limitHeader !== undefined && Number.isFinite(limit) && limit > 0) this.limitPerSecond = limit;
 		// Remaining 0 means the window is full (maybe others share the team):
 		// the next slot opens no sooner than one interval from now.
 		if (remainingHeader !== undefined && Number(remainingHeader) === 0) this.holdOff(this.intervalMs);
@@ -97,7 +112,28 @@ export class RequestPacer {
 
 	/** No request starts for `ms` (after a 429 everyone waits, not only the one retrying). */
 	holdOff(ms: number): void {
-		this.nextStartAt = Math.max(this.nextStartAt, this.now() + ms);
+		this.holdUntil = Math.max(this.holdUntil, this.now() + ms);
+	}
+
+	private async pump(): Promise<void> {
+		if (this.pumping) return;
+		this.pumping = true;
+		try {
+			while (this.queue.length > 0) {
+				const now = this.now();
+				const due = this.nextStartAt;
+				if (now < due) {
+					// Short naps, so a raised limit or a new hold-off is seen while waiting.
+					await sleep(Math.min(due - now, 50));
+					continue;
+				}
+				// A slightly late timer keeps the grid; a long idle gap starts a new one.
+				this.lastStartAt = now - due < this.intervalMs ? due : now;
+				this.queue.shift()?.();
+			}
+		} finally {
+			this.pumping = false;
+		}
 	}
 }
 
