@@ -52,7 +52,7 @@ const idOf = (value: unknown): string | undefined =>
 	nonEmptyString(isObject(value) ? value.id : value);
 
 /** Copies only the entries whose value is known, so unknown stays absent (never null or ""). */
-export function knownOnly(entries: Record<string, unknown>): IDataObject {
+function knownOnly(entries: Record<string, unknown>): IDataObject {
 	const result: IDataObject = {};
 	for (const key of Object.keys(entries)) {
 		const value = entries[key];
