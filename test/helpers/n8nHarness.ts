@@ -225,6 +225,17 @@ function tryParseJson(text: string): unknown {
 }
 
 /**
+ * n8n's webhook-on-received-response-extractor: the description's responseData
+ * (n8n defaults it to the text "firstEntryJson") wins over webhookResponse.
+ */
+function onReceivedBody(responseData: unknown, result: IWebhookResponseData): unknown {
+	const evaluated = responseData ?? 'firstEntryJson';
+	if (evaluated === 'noData') return undefined;
+	if (evaluated) return evaluated;
+	return result.webhookResponse ?? { message: 'Workflow was started' };
+}
+
+/**
  * Calls the node's webhook() through WebhookContext, then answers as n8n's
  * webhook-helpers do for responseMode "onReceived".
  */
@@ -272,10 +283,22 @@ export async function runWebhook(
 	if (result.noWebhookResponse === true) {
 		return { status: response.statusCode, body: response.body, headers: response.headers, response: result, startsExecution };
 	}
-	const body =
-		result.webhookResponse ??
-		(startsExecution ? { message: 'Workflow was started' } : { message: 'Webhook call received' });
-	return { status: 200, body, headers: response.headers, response: result, startsExecution };
+	if (!startsExecution) {
+		return {
+			status: 200,
+			body: result.webhookResponse ?? { message: 'Webhook call received' },
+			headers: response.headers,
+			response: result,
+			startsExecution,
+		};
+	}
+	return {
+		status: 200,
+		body: onReceivedBody(description.responseData, result),
+		headers: response.headers,
+		response: result,
+		startsExecution,
+	};
 }
 
 /** Runs the node's execute() through ExecuteContext over the given input items. */

@@ -30,7 +30,9 @@ const probeNode: INodeType = {
 		inputs: ['main'],
 		outputs: ['main'],
 		credentials: [{ name: 'harnessApi', required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'probe' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'probe' },
+		],
 		properties: [{ displayName: 'URL', name: 'url', type: 'string', default: '' }],
 	},
 	async execute(this: IExecuteFunctions) {
@@ -90,5 +92,19 @@ describe('n8n harness', () => {
 			request: { body: 'reject' },
 		});
 		expect(rejected).toMatchObject({ status: 401, body: { error: 'nope' }, startsExecution: false });
+	});
+
+	it('answers like n8n when a webhook leaves responseData unset: the text firstEntryJson', async () => {
+		const [webhook] = probeNode.description.webhooks ?? [];
+		const withoutResponseData: INodeType = {
+			...probeNode,
+			description: { ...probeNode.description, webhooks: [{ ...webhook, responseData: undefined }] },
+		};
+		const answer = await runWebhook(withoutResponseData, {
+			parameters: {},
+			credentials: { harnessApi: { apiKey: 'k' } },
+			request: { body: '{}' },
+		});
+		expect(answer.body).toBe('firstEntryJson');
 	});
 });
