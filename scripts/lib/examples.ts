@@ -27,12 +27,25 @@ interface WorkflowNode {
 	webhookId?: string;
 }
 
+export interface Example {
+	/** The file name without .json, e.g. "payment-successful-email". */
+	slug: string;
+	workflow: WorkflowToImport;
+}
+
 /** Every examples/*.json, parsed, in file-name order. */
-export function loadExampleWorkflows(): WorkflowToImport[] {
+export function loadExamples(): Example[] {
 	return readdirSync(EXAMPLES_DIR)
 		.filter((file) => file.endsWith('.json'))
 		.sort()
-		.map((file) => JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as WorkflowToImport);
+		.map((file) => ({
+			slug: file.replace(/\.json$/, ''),
+			workflow: JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as WorkflowToImport,
+		}));
+}
+
+export function loadExampleWorkflows(): WorkflowToImport[] {
+	return loadExamples().map((example) => example.workflow);
 }
 
 export function exampleWorkflow(id: string): WorkflowToImport {

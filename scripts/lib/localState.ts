@@ -15,12 +15,20 @@ export const LOCAL_USER_FOLDER = join(LOCAL_DIR, 'n8n');
 export const LOCAL_LOG_FILE = join(LOCAL_DIR, 'n8n.log');
 const STATE_FILE = join(LOCAL_DIR, 'state.json');
 
+export interface PublishedWorkflow {
+	id: string;
+	name: string;
+	/** The examples/ file name without .json. */
+	slug: string;
+	webhookUrl: string;
+}
+
 /** What `npm start` is serving right now; removed when it stops. */
 export interface RunningInstance {
 	pid: number;
 	editorUrl: string;
-	webhookUrl: string;
-	workflowId: string;
+	/** The published examples; the first is "Sync Stripe customers to Loops". */
+	workflows: PublishedWorkflow[];
 	/** The secret the trigger's credential holds (STRIPE_WEBHOOK_SECRET or the generated one). */
 	signingSecret: string;
 	/** Set when the Loops contract server stands in for Loops. */

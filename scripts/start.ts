@@ -1,0 +1,178 @@
+/**
+ * npm start: a real n8n on http://127.0.0.1:5678 with this package installed the way n8n's
+ * community-node installer does it, the example workflows and credentials imported and published
+ * ("Sync Stripe customers to Loops" is the one send-test-event targets by default). Without LOOPS_API_KEY the Loops node talks
+ * to the local Loops contract server; with it, to Loops itself. Ctrl-C stops everything.
+ *
+ * Environment: STRIPE_WEBHOOK_SECRET (whsec_… of your Stripe endpoint; default: a generated local
+ * one that `npm run send-test-event` also uses), LOOPS_API_KEY, N8N_PORT (default 5678).
+ */
+import { createHash } from 'node:crypto';
+
+import { startLoopsContractServer, type LoopsContractServer } from '../tools/loops-contract-server';
+import { exampleCredentials, LOOPS_API_BASE_URL, loadExamples, SYNC_WORKFLOW_ID, triggerWebhookPath } from './lib/examples';
+import { buildAndPackPackage, ensureN8nInstalled, LocalN8n, N8N_VERSION } from './lib/localN8n';
+import { LOCAL_LOG_FILE, LOCAL_USER_FOLDER, loadLocalState, saveLocalState } from './lib/localState';
+
+const startedAt = Date.now();
+const say = (message: string) => console.log(`[start ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(3)}s] ${message}`);
+
+function processAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+async function main(): Promise<void> {
+	const state = loadLocalState();
+	if (state.running && state.running.pid !== process.pid && processAlive(state.running.pid)) {
+		throw new Error(`npm start is already running (pid ${state.running.pid}): ${state.running.editorUrl}`);
+	}
+	const port = Number(process.env.N8N_PORT ?? 5678);
+	const loopsApiKey = process.env.LOOPS_API_KEY?.trim();
+	const stripeSecret = process.env.STRIPE_WEBHOOK_SECRET?.trim();
+	const signingSecret = stripeSecret || state.generatedSigningSecret;
+
+	say(`n8n ${N8N_VERSION} on Node 24: the first run installs it into ~/.cache/n8n-nodes-stripe-loops (about 7 minutes, 3 GB); later runs reuse it`);
+	const installation = await ensureN8nInstalled((line) => say(line));
+
+	say('building (npm run build) and packing (npm pack) n8n-nodes-stripe-loops');
+	const pack = await buildAndPackPackage();
+
+	const n8n = await LocalN8n.create({
+		installation,
+		userFolder: LOCAL_USER_FOLDER,
+		port,
+		encryptionKey: state.encryptionKey,
+		logFile: LOCAL_LOG_FILE,
+		onLog: (line) => {
+			if (!line.startsWith('[n8n ')) console.log(`  n8n › ${line}`);
+		},
+	});
+	say(`installing ${pack.name}@${pack.version} into ${LOCAL_USER_FOLDER}/.n8n/nodes like n8n's community-node installer`);
+	await n8n.installCommunityPackage(pack);
+
+	let contractServer: LoopsContractServer | undefined;
+	let loopsBaseUrl = LOOPS_API_BASE_URL;
+	let credentialLoopsKey = loopsApiKey ?? '';
+	if (!loopsApiKey) {
+		contractServer = await startLoopsContractServer({
+			apiKeys: [state.contractApiKey],
+			log: (line) => console.log(`  loops › ${line}`),
+		});
+		loopsBaseUrl = contractServer.url;
+		credentialLoopsKey = state.contractApiKey;
+		say(`no LOOPS_API_KEY: the Loops node talks to the local Loops contract server at ${contractServer.url}`);
+	} else {
+		say(`LOOPS_API_KEY is set: the Loops node talks to Loops itself (${LOOPS_API_BASE_URL})`);
+	}
+
+	let stopping: Promise<void> | undefined;
+	const stopAll = async (exitCode: number) => {
+		stopping ??= (async () => {
+			say('stopping n8n and the Loops contract server');
+			await n8n.stop();
+			await contractServer?.close();
+			const latest = loadLocalState();
+			delete latest.running;
+			saveLocalState(latest);
+			process.exit(exitCode);
+		})();
+		await stopping;
+	};
+	process.on('SIGINT', () => void stopAll(0));
+	process.on('SIGTERM', () => void stopAll(0));
+
+	try {
+		say(`importing credentials (signing secret: ${stripeSecret ? 'STRIPE_WEBHOOK_SECRET' : 'generated local whsec_ secret'})`);
+		await n8n.importCredentials(
+			exampleCredentials({ signingSecret, loopsApiKey: credentialLoopsKey, loopsBaseUrl }),
+		);
+		// Sync first: it is the default target of send-test-event.
+		const examples = loadExamples().sort((a, b) => Number(b.workflow.id === SYNC_WORKFLOW_ID) - Number(a.workflow.id === SYNC_WORKFLOW_ID));
+		const workflows = examples.map((example) => example.workflow);
+		const examplesHash = createHash('sha256').update(JSON.stringify(workflows)).digest('hex');
+		if (state.importedExamplesHash !== examplesHash) {
+			say(`importing the ${workflows.length} example workflows from examples/ (first run, or they changed)`);
+			await n8n.importWorkflows(workflows);
+			state.importedExamplesHash = examplesHash;
+			saveLocalState(state);
+		} else {
+			say('example workflows unchanged since the last import: keeping them (and your edits)');
+		}
+		for (const workflow of workflows) {
+			say(`publishing "${workflow.name}"`);
+			await n8n.publishWorkflow(workflow.id);
+		}
+
+		say(`starting n8n on ${n8n.baseUrl} (log: ${LOCAL_LOG_FILE})`);
+		await n8n.start();
+		for (const workflow of workflows) await n8n.waitForWebhook(triggerWebhookPath(workflow));
+		await n8n.ownerSession(state.owner);
+
+		const running = {
+			pid: process.pid,
+			editorUrl: n8n.editorUrl,
+			workflows: examples.map(({ slug, workflow }) => ({
+				id: workflow.id,
+				name: workflow.name,
+				slug,
+				webhookUrl: n8n.webhookUrl(triggerWebhookPath(workflow)),
+			})),
+			signingSecret,
+			...(contractServer ? { loopsContractStateUrl: contractServer.url.replace(/\/api\/v1$/, '/_contract/state') } : {}),
+		};
+		saveLocalState({ ...state, running });
+
+		const [sync] = running.workflows;
+		console.log(
+			[
+				'',
+				'  ✔ n8n is running with n8n-nodes-stripe-loops installed',
+				'',
+				`  Editor:          ${running.editorUrl}`,
+				`  Log in as:       ${state.owner.email} / ${state.owner.password}`,
+				`  Production URL:  ${sync.webhookUrl}`,
+				`                   ("${sync.name}": ${running.editorUrl}workflow/${sync.id})`,
+				'  Other published examples (send-test-event --workflow <name>):',
+				...running.workflows.slice(1).map((workflow) => `    ${workflow.slug.padEnd(28)} ${workflow.webhookUrl}`),
+				contractServer
+					? `  Loops:           local contract server ${contractServer.url} (state: ${running.loopsContractStateUrl})`
+					: `  Loops:           ${LOOPS_API_BASE_URL} (LOOPS_API_KEY)`,
+				'',
+				'  Send a signed test event (any of the seven, or an unsupported one):',
+				'    npm run send-test-event -- customer.created',
+				'    npm run send-test-event -- invoice.paid --workflow payment-successful-email',
+				'  Real Stripe events: stripe listen --forward-to <Production URL>, then restart with',
+				'  STRIPE_WEBHOOK_SECRET=<the whsec_… it prints> npm start.',
+				'',
+				'  Ctrl-C stops n8n and the contract server. State persists in .n8n-local/ (delete it to start fresh).',
+				'',
+			].join('\n'),
+		);
+
+		await new Promise<void>((resolve) => {
+			const watch = setInterval(() => {
+				if (!n8n.running) {
+					clearInterval(watch);
+					resolve();
+				}
+			}, 1000);
+		});
+		if (!stopping) {
+			say(`n8n exited on its own; see ${LOCAL_LOG_FILE}`);
+			await stopAll(1);
+		}
+	} catch (error) {
+		console.error(`\n[start] ${(error as Error).message}`);
+		await stopAll(1);
+	}
+}
+
+main().catch((error: Error) => {
+	console.error(`[start] ${error.message}`);
+	process.exit(1);
+});
