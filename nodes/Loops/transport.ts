@@ -36,7 +36,7 @@ const DEFAULT_SETTINGS: LoopsTransportSettings = {
 	maxAttempts: 6,
 	baseDelayMs: 500,
 	maxDelayMs: 30_000,
-	concurrency: 10,
+	concurrency: 20,
 	initialRatePerSecond: 10,
 	paceShare: 0.97,
 	requestTimeoutMs: 30_000,

@@ -32,6 +32,8 @@ export interface LoopsContractServerOptions {
 }
 
 export interface RequestRecord {
+	/** Arrival time, ms since the epoch. */
+	at: number;
 	method: string;
 	path: string;
 	status: number | 'reset';
@@ -159,7 +161,7 @@ export async function startLoopsContractServer(
 		const routeKey = `${method} ${path ?? url.pathname}`;
 		const parsed = parseJson(raw);
 		const idempotencyKey = headerValue(req, 'idempotency-key');
-		const entry = { method, path: path ?? url.pathname, body: parsed.ok ? parsed.value : raw, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
+		const entry = { at: started, method, path: path ?? url.pathname, body: parsed.ok ? parsed.value : raw, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
 		const fail = (status: number, message: string, remaining: number, fault?: Fault['kind']) =>
 			send({ status, body: { success: false, message } }, remaining, { ...entry, ...(fault ? { fault } : {}) });
 
