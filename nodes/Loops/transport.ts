@@ -127,8 +127,10 @@ export class RequestPacer {
 					await sleep(Math.min(due - now, 50));
 					continue;
 				}
-				// A slightly late timer keeps the grid; a long idle gap starts a new one.
-				this.lastStartAt = now - due < this.intervalMs ? due : now;
+				// Staying on the grid is safe while this start is late by less than the
+				// headroom (limit+1 grid starts span 1000/paceShare ms, so lateness up to
+				// that excess cannot put limit+1 starts in one second); later, start a new grid.
+				this.lastStartAt = now - due <= 1000 / this.paceShare - 1000 ? due : now;
 				this.queue.shift()?.();
 			}
 		} finally {

@@ -90,7 +90,7 @@ describe('contract server · HTTP', () => {
 			expect(limited.status).toBe(429);
 			expect(await limited.json()).toEqual({ success: false, message: 'Rate limit exceeded.' });
 
-			const state = await (await fetch(`${server.url.replace('/api/v1', '')}/_contract/state`)).json();
+			const state = (await (await fetch(`${server.url.replace('/api/v1', '')}/_contract/state`)).json()) as { requests: unknown; mailingLists: unknown[] };
 			expect(state.requests).toMatchObject({ total: 4, rateLimited: 1 });
 			expect(state.mailingLists).toHaveLength(2);
 		} finally {

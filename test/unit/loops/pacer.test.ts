@@ -45,7 +45,7 @@ describe('RequestPacer', () => {
 describe('isConnectionError', () => {
 	it('finds a connection code anywhere in the cause chain, and nothing else', () => {
 		const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-		expect(isConnectionError(new Error('wrapped', { cause: reset }))).toBe(true);
+		expect(isConnectionError(Object.assign(new Error('wrapped'), { cause: reset }))).toBe(true);
 		expect(isConnectionError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(true);
 		expect(isConnectionError(new Error('socket hang up'))).toBe(true);
 		expect(isConnectionError(Object.assign(new Error('cancelled'), { code: 'ERR_CANCELED' }))).toBe(false);
