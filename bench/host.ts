@@ -1,0 +1,220 @@
+/**
+ * npm run bench:host — the trigger inside a real n8n 2.40 (Node 24), next to n8n's own Webhook node.
+ * One n8n, one run, four targets, measured in interleaved rounds so drift hits all of them alike:
+ *   (a) a workflow made of n8n's Webhook node (n8n-nodes-base.webhook, answers on receipt)
+ *   (b) a workflow made of the Stripe Contact Trigger, receiving a signed invoice.paid
+ *   (c) the same trigger receiving a signed, unsupported event (answered 200, no execution)
+ *   (d) an unregistered webhook path (n8n answers 404)
+ * (a) and (b) have no downstream node, so both pay exactly one webhook execution per request.
+ * Load: POSTs at fixed concurrency over keep-alive connections for a fixed time per round, so the
+ * run ends in about two minutes on any machine. Prints requests/s, p50/p99 latency and the ratios
+ * (b)/(a) (target ≥ 0.95) and (c)/(d) (target ≥ 0.8).
+ *
+ * It measures twice, each on a fresh n8n: with n8n's defaults, and with N8N_EXPRESSION_ENGINE=legacy.
+ * n8n 2.40's default expression engine ("vm") acquires an isolated-vm isolate for the webhook phase of
+ * every webhook node except its own Webhook node (LiveWebhooks.webhookPhaseNeedsIsolate), before any
+ * node code runs; the second pass shows what the trigger costs without that host-side toll.
+ */
+import { Agent, request } from 'node:http';
+
+import { buildStripeEvent, signStripeDelivery } from '../test/fixtures/stripeEvents';
+import { exampleCredentials, TRIGGER_NODE_TYPE } from '../scripts/lib/examples';
+import {
+	buildAndPackPackage,
+	launchLocalN8n,
+	type LocalN8n,
+	type PackedPackage,
+	type WorkflowToImport,
+} from '../scripts/lib/localN8n';
+
+const ROUND_MS = Number(process.env.BENCH_HOST_ROUND_MS ?? 3000);
+const ROUNDS = Number(process.env.BENCH_HOST_ROUNDS ?? 3);
+const CONCURRENCY = Number(process.env.BENCH_HOST_CONCURRENCY ?? 8);
+const WARMUP_MS = 1000;
+const SIGNING_SECRET = 'whsec_bench_0123456789abcdef0123456789abcdef';
+
+const WEBHOOK_NODE_PATH = 'bench-webhook-node';
+const TRIGGER_WEBHOOK_ID = 'b3ac0000-0000-4000-8000-00000000b00b';
+
+const webhookNodeWorkflow: WorkflowToImport = {
+	id: 'benchWebhookNode',
+	name: 'Bench (a): n8n Webhook node',
+	nodes: [
+		{
+			id: 'b0000000-0000-4000-8000-00000000000a',
+			name: 'Webhook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId: 'b3ac0000-0000-4000-8000-00000000a00a',
+			parameters: { httpMethod: 'POST', path: WEBHOOK_NODE_PATH, responseMode: 'onReceived', options: {} },
+		},
+	],
+	connections: {},
+	settings: { executionOrder: 'v1' },
+};
+
+const triggerWorkflow: WorkflowToImport = {
+	id: 'benchStripeTrigr',
+	name: 'Bench (b): Stripe Contact Trigger',
+	nodes: [
+		{
+			id: 'b0000000-0000-4000-8000-00000000000b',
+			name: 'Stripe Contact Trigger',
+			type: TRIGGER_NODE_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			webhookId: TRIGGER_WEBHOOK_ID,
+			parameters: { events: ['invoice.paid'], onCustomerDeleted: 'unsubscribe', options: {} },
+			credentials: { stripeWebhookSigningApi: { id: 'stripeSigningKey', name: 'Stripe webhook signing secret' } },
+		},
+	],
+	connections: {},
+	settings: { executionOrder: 'v1' },
+};
+
+interface Delivery {
+	path: string;
+	body: string;
+	headers: Record<string, string>;
+	expectedStatus: number;
+}
+
+interface Target {
+	label: string;
+	/** Re-signed each round so the signature stays inside Stripe's tolerance however long the run takes. */
+	delivery: () => Delivery;
+	latenciesMs: number[];
+	elapsedMs: number;
+	unexpected: Map<string, number>;
+}
+
+function signedDelivery(type: string, expectedStatus: number): Delivery {
+	const { body, headers } = signStripeDelivery(JSON.stringify(buildStripeEvent(type)), SIGNING_SECRET);
+	return { path: `/webhook/${TRIGGER_WEBHOOK_ID}/stripe`, body, headers, expectedStatus };
+}
+
+/**
+ * Keeps `CONCURRENCY` POSTs in flight until `durationMs` has passed, then waits for the last ones.
+ * Records latencies and unexpected answers into `target` and returns the elapsed time.
+ */
+async function fire(n8n: LocalN8n, agent: Agent, delivery: Delivery, durationMs: number, target?: Target): Promise<number> {
+	const { port } = new URL(n8n.baseUrl);
+	const headers = { ...delivery.headers, 'content-length': String(Buffer.byteLength(delivery.body)) };
+	const one = () =>
+		new Promise<void>((resolve, reject) => {
+			const started = process.hrtime.bigint();
+			const req = request(
+				{ host: '127.0.0.1', port, path: delivery.path, method: 'POST', headers, agent },
+				(res) => {
+					res.resume();
+					res.on('end', () => {
+						if (target) {
+							target.latenciesMs.push(Number(process.hrtime.bigint() - started) / 1e6);
+							if (res.statusCode !== delivery.expectedStatus) {
+								const key = String(res.statusCode);
+								target.unexpected.set(key, (target.unexpected.get(key) ?? 0) + 1);
+							}
+						}
+						resolve();
+					});
+				},
+			);
+			req.on('error', reject);
+			req.end(delivery.body);
+		});
+	const started = Date.now();
+	const deadline = started + durationMs;
+	const worker = async () => {
+		while (Date.now() < deadline) await one();
+	};
+	await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+	return Date.now() - started;
+}
+
+function percentile(sorted: number[], p: number): number {
+	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function summarize(target: Target) {
+	const sorted = [...target.latenciesMs].sort((x, y) => x - y);
+	return {
+		rps: (target.latenciesMs.length / target.elapsedMs) * 1000,
+		p50: percentile(sorted, 50),
+		p99: percentile(sorted, 99),
+	};
+}
+
+interface Pass {
+	label: string;
+	env: Record<string, string>;
+}
+
+const PASSES: Pass[] = [
+	{ label: "n8n's defaults (expression engine: vm)", env: {} },
+	{ label: 'N8N_EXPRESSION_ENGINE=legacy (no isolate per webhook)', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
+];
+
+async function measure(pack: PackedPackage, pass: Pass): Promise<void> {
+	const n8n = await launchLocalN8n({
+		pack,
+		env: pass.env,
+		credentials: exampleCredentials({ signingSecret: SIGNING_SECRET, loopsApiKey: 'unused', loopsBaseUrl: 'http://127.0.0.1:9/api/v1' }),
+		workflows: [webhookNodeWorkflow, triggerWorkflow],
+		publish: [webhookNodeWorkflow.id, triggerWorkflow.id],
+		webhookPaths: [WEBHOOK_NODE_PATH, `${TRIGGER_WEBHOOK_ID}/stripe`],
+	});
+	const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+	try {
+		const make = (label: string, delivery: () => Delivery): Target => ({
+			label,
+			delivery,
+			latenciesMs: [],
+			elapsedMs: 0,
+			unexpected: new Map(),
+		});
+		const invoicePaid = () => signedDelivery('invoice.paid', 200);
+		const targets = [
+			make('(a) n8n Webhook node', () => ({ ...invoicePaid(), path: `/webhook/${WEBHOOK_NODE_PATH}` })),
+			make('(b) Stripe Contact Trigger, invoice.paid', invoicePaid),
+			make('(c) trigger, unsupported event (ignored)', () => signedDelivery('payment_intent.succeeded', 200)),
+			make('(d) unregistered path (404)', () => ({ ...invoicePaid(), path: '/webhook/not-registered/stripe', expectedStatus: 404 })),
+		];
+		for (const target of targets) await fire(n8n, agent, target.delivery(), WARMUP_MS);
+
+		for (let round = 0; round < ROUNDS; round++) {
+			// Rotate the order each round so no target always follows the same neighbour.
+			const order = targets.map((_, i) => targets[(i + round) % targets.length]);
+			for (const target of order) target.elapsedMs += await fire(n8n, agent, target.delivery(), ROUND_MS, target);
+		}
+
+		const results = targets.map((target) => ({ target, ...summarize(target) }));
+		console.log(`\n${pass.label}`);
+		console.log(`${'target'.padEnd(44)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}  unexpected answers`);
+		for (const { target, rps, p50, p99 } of results) {
+			const unexpected = [...target.unexpected].map(([status, count]) => `${count}× ${status}`).join(', ') || 'none';
+			console.log(`${target.label.padEnd(44)}${rps.toFixed(0).padStart(9)}${p50.toFixed(2).padStart(9)}${p99.toFixed(2).padStart(9)}  ${unexpected}`);
+		}
+		const [a, b, c, d] = results;
+		console.log(`(b)/(a) throughput ratio: ${(b.rps / a.rps).toFixed(2)}  (target ≥ 0.95)`);
+		console.log(`(c)/(d) throughput ratio: ${(c.rps / d.rps).toFixed(2)}  (target ≥ 0.8)`);
+	} finally {
+		agent.destroy();
+		await n8n.stop();
+	}
+}
+
+async function main(): Promise<void> {
+	console.log('host benchmark: building and packing the package, then n8n 2.40 on Node 24, once per configuration');
+	const pack = await buildAndPackPackage();
+	console.log(
+		`${ROUNDS} interleaved rounds × ${ROUND_MS / 1000} s per target, ${CONCURRENCY} POSTs in flight, keep-alive, ` +
+			`${WARMUP_MS / 1000} s warm-up per target; (a) and (b) each start one execution per request, nothing downstream`,
+	);
+	for (const pass of PASSES) await measure(pack, pass);
+}
+
+main().catch((error: Error) => {
+	console.error(error.message);
+	process.exit(1);
+});
