@@ -10,7 +10,13 @@ import type { Page } from 'playwright-core';
 
 import { buildStripeEvent, DEFAULT_EMAIL, signStripeDelivery } from '../fixtures/stripeEvents';
 import { WorkflowEditor } from './support/editor';
-import { LOOPS_API_KEY, SIGNING_CREDENTIAL, SIGNING_SECRET, uiEnvironment } from './support/environment';
+import {
+	EXAMPLE_WORKFLOW,
+	LOOPS_API_KEY,
+	SIGNING_CREDENTIAL,
+	SIGNING_SECRET,
+	uiEnvironment,
+} from './support/environment';
 import { builtDescription, operations, optionsOf, resources, shownProperties } from './support/nodeDescriptions';
 import { PageProblems } from './support/pageProblems';
 import { saveScreenshot } from './support/screenshots';
@@ -202,6 +208,20 @@ describe('the Stripe Contact Trigger', () => {
 		expectNoPageProblems();
 	});
 
+	it('edits its signing secret in a credential that asks for the whsec_ secret and an optional previous one', async () => {
+		const editor = await openEditor();
+		await addTrigger(editor);
+		await editor.ndv.getByTestId('credential-edit-button').click();
+		const modal = editor.credentialModal;
+		await modal.waitFor();
+		for (const field of ['signingSecret', 'previousSigningSecret']) {
+			await modal.getByTestId(`parameter-input-${field}`).waitFor();
+		}
+		expect(await modal.getByTestId('credential-name').innerText()).toContain(SIGNING_CREDENTIAL.name);
+		await saveScreenshot(modal, 'credential-stripe-signing-secret');
+		expectNoPageProblems();
+	});
+
 	it('shows the normalized item in the output panel when a signed event reaches the test URL', async () => {
 		const editor = await openEditor();
 		await addTrigger(editor);
@@ -224,6 +244,28 @@ describe('the Stripe Contact Trigger', () => {
 		expect(shown).toContain('upsert');
 		expect(shown).toContain(DEFAULT_EMAIL);
 		await saveScreenshot(page, 'trigger-test-event-output');
+		expectNoPageProblems();
+	});
+});
+
+describe('an example workflow', () => {
+	it('shows the trigger feeding Loops on the canvas, both with their icons', async () => {
+		const editor = await WorkflowEditor.openWorkflow(page, env.get().n8n.baseUrl, EXAMPLE_WORKFLOW.id);
+		const nodes = page.getByTestId('canvas-node');
+		for (const [name, icon] of [
+			['Stripe Contact Trigger', `${ICON_ROUTE}/StripeContactTrigger/stripe.svg`],
+			['Loops', `${ICON_ROUTE}/Loops/loops.svg`],
+		]) {
+			const node = nodes.filter({ has: page.getByText(name, { exact: true }) });
+			const image = node.locator(`img[src="${icon}"]`);
+			expect(await editor.loadedImageWidth(image)).toBeGreaterThan(0);
+		}
+		expect(await nodes.count()).toBe(EXAMPLE_WORKFLOW.nodes.length);
+		const connection = page.locator(
+			'[data-test-id="edge"][data-source-node-name="Stripe Contact Trigger"][data-target-node-name="Loops"]',
+		);
+		await connection.waitFor({ state: 'attached' });
+		await saveScreenshot(page, 'workflow-stripe-to-loops');
 		expectNoPageProblems();
 	});
 });

@@ -37,6 +37,13 @@ export class WorkflowEditor {
 		return editor;
 	}
 
+	/** A saved workflow in the editor, once its nodes are on the canvas. */
+	static async openWorkflow(page: Page, baseUrl: string, workflowId: string): Promise<WorkflowEditor> {
+		await page.goto(`${baseUrl}/workflow/${workflowId}?theme=light`);
+		await page.getByTestId('canvas-node').first().waitFor();
+		return new WorkflowEditor(page, baseUrl);
+	}
+
 	// ── Nodes panel ──────────────────────────────────────────────────────────────────────────
 
 	get nodeCreator(): Locator {

@@ -7,15 +7,26 @@
 import { join } from 'path';
 
 import { communityNodesFolder } from '../../../scripts/lib/communityPackage';
+import {
+	exampleWorkflow,
+	LOOPS_CREDENTIAL,
+	STRIPE_SIGNING_CREDENTIAL,
+	SYNC_WORKFLOW_ID,
+} from '../../../scripts/lib/examples';
 import { buildAndPackPackage, DEFAULT_OWNER, launchLocalN8n, type LocalN8n } from '../../../scripts/lib/localN8n';
 import { startLoopsContractServer, type LoopsContractServer } from '../../../tools/loops-contract-server';
 import { launchEditorBrowser, type EditorBrowser } from './browser';
 
 export const SIGNING_SECRET = 'whsec_ui_suite_signing_secret_0123456789';
-export const SIGNING_CREDENTIAL = { id: 'uiStripeSigning', name: 'Stripe signing secret' };
 export const LOOPS_API_KEY = 'loops_ui_suite_key';
-/** A working Loops credential, so the Loops node can load its options (e.g. transactional emails). */
-export const LOOPS_CREDENTIAL = { id: 'uiLoopsContract', name: 'Loops (contract server)' };
+/**
+ * The credentials the example workflows reference, by the same ids: a signing secret for the
+ * trigger, and a working Loops credential so the Loops node can load its options.
+ */
+export const SIGNING_CREDENTIAL = STRIPE_SIGNING_CREDENTIAL;
+export { LOOPS_CREDENTIAL };
+/** An example workflow (examples/), imported so the suite can show it on the canvas. */
+export const EXAMPLE_WORKFLOW = exampleWorkflow(SYNC_WORKFLOW_ID);
 
 export interface UiEnvironment {
 	n8n: LocalN8n;
@@ -63,6 +74,7 @@ export function uiEnvironment(): UiEnvironmentHandle {
 						data: { apiKey: LOOPS_API_KEY, baseUrl: loops.url },
 					},
 				],
+				workflows: [EXAMPLE_WORKFLOW],
 			});
 			packageFolder = join(communityNodesFolder(n8n.userFolder), 'node_modules', pack.name);
 			await n8n.ownerSession(DEFAULT_OWNER);
