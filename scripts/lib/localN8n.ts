@@ -84,7 +84,13 @@ export class LocalN8n {
 	private server: ChildProcess | undefined;
 	private readonly logLines: string[] = [];
 	private readonly removeOnStop: boolean;
-	private readonly killOnExit = () => this.killGroup('SIGKILL');
+	/** Every n8n process group this instance started that has not closed yet (server and CLI commands). */
+	private readonly children = new Set<ChildProcess>();
+	private readonly killOnExit = () => {
+		this.children.forEach((child) => killGroup(child, 'SIGKILL'));
+		// n8n's task runner lives in the server's group and may outlive the server by a moment.
+		if (this.server) killGroup(this.server, 'SIGKILL');
+	};
 
 	private constructor(
 		readonly installation: N8nInstallation,
@@ -98,7 +104,7 @@ export class LocalN8n {
 	}
 
 	static async create(options: LocalN8nOptions = {}): Promise<LocalN8n> {
-		const installation = options.installation ?? (await ensureN8nInstalled(options.onLog));
+		const installation = options.installation ?? (await ensureN8nInstalled(options.onLog ?? console.log));
 		const [port, brokerPort] = await findFreePorts(2);
 		const userFolder = options.userFolder ?? mkdtempSync(join(tmpdir(), 'n8n-user-'));
 		await mkdir(userFolder, { recursive: true });
@@ -142,7 +148,7 @@ export class LocalN8n {
 			N8N_HOST: '127.0.0.1',
 			N8N_PORT: String(this.port),
 			N8N_PROTOCOL: 'http',
-			WEBHOOK_URL: `${this.baseUrl}/`,
+			N8N_WEBHOOK_URL: `${this.baseUrl}/`,
 			N8N_EDITOR_BASE_URL: `${this.baseUrl}/`,
 			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
 			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
@@ -187,10 +193,12 @@ export class LocalN8n {
 	/** Runs an n8n CLI command against this user folder (n8n must be stopped: SQLite, and it reads state on start). */
 	async cli(...args: string[]): Promise<string> {
 		this.assertStopped(`n8n ${args[0]}`);
-		const child = this.spawnN8n(args, `n8n ${args[0]}`);
-		const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
-		const output = this.logLines.filter((line) => line.startsWith(`[n8n ${args[0]}]`)).join('\n');
-		if (code !== 0 || /^\[n8n [^\]]+\] (Error|An error occurred)/m.test(output)) {
+		const lines: string[] = [];
+		const child = this.spawnN8n(args, `n8n ${args[0]}`, lines);
+		// 'close' (not 'exit'): it comes after the last output line has been read
+		const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+		const output = lines.join('\n');
+		if (code !== 0 || /^(Error|An error occurred)/m.test(output)) {
 			throw new Error(`n8n ${args.join(' ')} failed (exit ${code}):\n${output}`);
 		}
 		return output;
@@ -199,9 +207,7 @@ export class LocalN8n {
 	/** `n8n start`; resolves once the editor is reachable, rejects (with the log) if n8n exits or times out. */
 	async start({ timeoutMs = 180_000 } = {}): Promise<void> {
 		this.assertStopped('start');
-		const server = this.spawnN8n(['start'], undefined);
-		this.server = server;
-		process.on('exit', this.killOnExit);
+		this.server = this.spawnN8n(['start'], undefined);
 		const startedAt = Date.now();
 		await new Promise<void>((resolve, reject) => {
 			const timer = setInterval(() => {
@@ -248,31 +254,39 @@ export class LocalN8n {
 		return await N8nRestSession.open(this.baseUrl, owner);
 	}
 
-	/** Stops n8n and its task runner (SIGTERM, then SIGKILL after `graceMs`); removes a temp user folder. */
+	/**
+	 * Stops n8n and its task runner (SIGTERM, then SIGKILL after `graceMs`) and any CLI command still
+	 * running; removes a temp user folder.
+	 */
 	async stop({ graceMs = 15_000 } = {}): Promise<void> {
 		const server = this.server;
 		if (server && this.running) {
 			const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-			this.killGroup('SIGTERM');
-			const timer = setTimeout(() => this.killGroup('SIGKILL'), graceMs);
+			killGroup(server, 'SIGTERM');
+			const timer = setTimeout(() => killGroup(server, 'SIGKILL'), graceMs);
 			await exited;
 			clearTimeout(timer);
 		}
-		// The task runner may outlive n8n by a moment; it is in the same process group.
-		this.killGroup('SIGKILL');
+		this.killOnExit();
+		this.children.clear();
 		process.off('exit', this.killOnExit);
 		this.server = undefined;
 		if (this.removeOnStop) rmSync(this.userFolder, { recursive: true, force: true });
 	}
 
-	private spawnN8n(args: string[], prefix: string | undefined): ChildProcess {
+	/** Spawns n8n in its own process group; its lines go to the log (prefixed) and to `sink`. */
+	private spawnN8n(args: string[], prefix: string | undefined, sink: string[] = []): ChildProcess {
 		const child = spawn(join(this.installation.nodeBinDir, 'node'), [this.installation.n8nEntry, ...args], {
 			cwd: this.userFolder,
 			env: this.environment(),
 			stdio: ['ignore', 'pipe', 'pipe'],
 			detached: true, // own process group: stop() reaches the task runner too
 		});
+		if (this.children.size === 0) process.on('exit', this.killOnExit);
+		this.children.add(child);
+		child.on('close', () => this.children.delete(child));
 		const record = (line: string) => {
+			sink.push(line);
 			const text = prefix ? `[${prefix}] ${line}` : line;
 			this.logLines.push(text);
 			if (this.options.logFile) appendFileSync(this.options.logFile, `${text}\n`);
@@ -292,16 +306,6 @@ export class LocalN8n {
 		return child;
 	}
 
-	private killGroup(signal: NodeJS.Signals): void {
-		const pid = this.server?.pid;
-		if (!pid) return;
-		try {
-			process.kill(-pid, signal);
-		} catch {
-			// already gone
-		}
-	}
-
 	private assertStopped(action: string): void {
 		if (this.running) throw new Error(`${action} needs n8n to be stopped (it reads this state on start)`);
 	}
@@ -316,6 +320,15 @@ export class LocalN8n {
 		} finally {
 			rmSync(folder, { recursive: true, force: true });
 		}
+	}
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+	if (!child.pid) return;
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		// already gone
 	}
 }
 
