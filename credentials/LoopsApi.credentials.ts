@@ -16,13 +16,18 @@ export class LoopsApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName: 'Create an API key in Loops under Settings → API.',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'API Key',
 			name: 'apiKey',
 			type: 'string',
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'Create one in Loops under Settings → API',
 		},
 		{
 			displayName: 'Base URL',
@@ -48,5 +53,15 @@ export class LoopsApi implements ICredentialType {
 			url: '/api-key',
 			method: 'GET',
 		},
+		// Without a rule n8n reports a 401 as just "Unauthorized".
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Loops rejected this API key. Copy a valid key from Loops → Settings → API.',
+				},
+			},
+		],
 	};
 }

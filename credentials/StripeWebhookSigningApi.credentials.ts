@@ -18,6 +18,13 @@ export class StripeWebhookSigningApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'In Stripe: Developers → Webhooks → select this endpoint → Signing secret → Reveal, then paste the whsec_… value.',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Signing Secret',
 			name: 'signingSecret',
 			type: 'string',
@@ -25,8 +32,7 @@ export class StripeWebhookSigningApi implements ICredentialType {
 			required: true,
 			default: '',
 			placeholder: 'whsec_…',
-			description:
-				'In Stripe: Developers → Webhooks → your endpoint → Signing secret → Reveal. Starts with whsec_.',
+			description: "The endpoint's signing secret; starts with whsec_",
 		},
 		{
 			displayName: 'Previous Signing Secret',

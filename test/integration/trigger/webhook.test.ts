@@ -2,9 +2,10 @@
  * The node's webhook() through n8n-core's real WebhookContext, one test per row
  * of design.md's answer table (and the ways into each row).
  */
-import { NodeOperationError } from 'n8n-workflow';
-import type { INodeParameters } from 'n8n-workflow';
+import { NodeHelpers, NodeOperationError } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
+import { StripeWebhookSigningApi } from '../../../credentials/StripeWebhookSigningApi.credentials';
 import { StripeContactTrigger } from '../../../nodes/StripeContactTrigger/StripeContactTrigger.node';
 import { buildStripeEvent, DEFAULT_EMAIL, SEED_EVENT_TYPES, signStripeDelivery } from '../../fixtures/stripeEvents';
 import { runWebhook } from '../../helpers/n8nHarness';
@@ -94,6 +95,21 @@ describe('row 1: valid signature, accepted event → 200 {"received":true}, one 
 			...signedEvent('invoice.paid', {}, PREVIOUS),
 			credentials: { stripeWebhookSigningApi: { signingSecret: SECRET, previousSigningSecret: PREVIOUS } },
 		});
+		expect(result.status).toBe(200);
+		expect(result.startsExecution).toBe(true);
+	});
+
+	it('verifies with the credential as n8n stores it (every default filled in, the notice\'s empty value too)', async () => {
+		const stored = NodeHelpers.getNodeParameters(
+			new StripeWebhookSigningApi().properties,
+			{ signingSecret: SECRET },
+			true,
+			false,
+			null,
+			null,
+		) as ICredentialDataDecryptedObject;
+		expect(Object.keys(stored).sort()).toEqual(['notice', 'previousSigningSecret', 'signingSecret']);
+		const result = await send({ ...signedEvent('invoice.paid'), credentials: { stripeWebhookSigningApi: stored } });
 		expect(result.status).toBe(200);
 		expect(result.startsExecution).toBe(true);
 	});
