@@ -207,13 +207,16 @@ export function supportedStripeEvent(type: string): SupportedStripeEvent | undef
 
 export const SUPPORTED_EVENT_TYPES: readonly string[] = SUPPORTED_STRIPE_EVENTS.map((row) => row.type);
 
-/** Options for the `events` and `eventSettings.stripeEvent` parameters, sorted by name as n8n expects. */
+/**
+ * Options for the `events` and `eventSettings.stripeEvent` parameters, sorted by name as n8n expects.
+ * Each description opens with the event type, the id Stripe's dashboard lists.
+ */
 export function stripeEventOptions(): INodePropertyOptions[] {
 	return SUPPORTED_STRIPE_EVENTS.map((row) => ({
 		name: row.displayName,
 		value: row.type,
 		description: row.suggestedEventName
-			? `${row.description}. Loops' template event name: ${row.suggestedEventName}.`
-			: `${row.description}.`,
+			? `${row.type}: ${row.description}. Loops' template event name: ${row.suggestedEventName}.`
+			: `${row.type}: ${row.description}.`,
 	})).sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -49,6 +49,17 @@ describe('the node description is generated from the table', () => {
 		expect([...(events.default as string[])].sort()).toEqual([...SEED_EVENT_TYPES].sort());
 	});
 
+	it("opens each option's description with the Stripe event id that Stripe's dashboard lists", () => {
+		for (const option of stripeEventOptions()) {
+			const id = `${String(option.value)}: `;
+			expect(option.description!.slice(0, id.length)).toBe(id);
+			expect(option.description).toContain(supportedStripeEvent(String(option.value))!.description);
+		}
+		expect(stripeEventOptions().find((option) => option.value === 'invoice.paid')?.description).toBe(
+			"invoice.paid: An invoice was paid. Loops' template event name: successfulPayment.",
+		);
+	});
+
 	it('offers the same events in eventSettings.stripeEvent', () => {
 		const eventSettings = property('eventSettings') as any;
 		expect(eventSettings.type).toBe('fixedCollection');
