@@ -24,11 +24,24 @@ export class StripeContactTrigger implements INodeType {
 		icon: 'file:stripe.svg',
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].length + " Stripe events"}}',
+		subtitle:
+			'={{$parameter["events"].length === 1 ? $parameter["events"][0] : $parameter["events"].length + " Stripe events"}}',
 		description:
 			'Starts the workflow with one clean contact item for every verified Stripe event about a person',
 		defaults: {
 			name: 'Stripe Contact Trigger',
+		},
+		eventTriggerDescription: 'Waiting for a signed Stripe event at the Test URL',
+		// n8n 2.x publishes workflows (there is no "Activate" any more); its generic
+		// webhook texts say neither that, nor where a Stripe test event comes from.
+		triggerPanel: {
+			header: 'Send a Stripe test event to the Test URL',
+			executionsHelp: {
+				inactive:
+					"Click 'Execute step', then send a test event: in Stripe (Developers → Webhooks → your endpoint → Send test event) or with npm run send-test-event. Once published, deliveries to the Production URL run the workflow.",
+				active: 'The workflow is published: every Stripe delivery to the Production URL runs it.',
+			},
+			activationHint: 'Publish the workflow, then add its Production URL as an endpoint in Stripe.',
 		},
 		inputs: [],
 		outputs: ['main'],
@@ -55,7 +68,7 @@ export class StripeContactTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'In Stripe, open Developers → Webhooks → Add endpoint, paste this node\'s Production URL (under Webhook URLs above) and select the same events as below. Then click Reveal under Signing secret and paste the whsec_… value into the credential. Activate the workflow to start receiving events.',
+					'In Stripe, open Developers → Webhooks → Add endpoint, paste this node\'s Production URL (under Webhook URLs above) and select the same events as below. Then click Reveal under Signing secret and paste the whsec_… value into the credential. Publish the workflow (top right) to start receiving events on the Production URL.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -108,6 +121,7 @@ export class StripeContactTrigger implements INodeType {
 								name: 'userGroup',
 								type: 'string',
 								default: '',
+								placeholder: 'e.g. customers',
 								description: 'Loops user group to set on the contact; empty leaves it unchanged',
 							},
 							{
@@ -118,6 +132,7 @@ export class StripeContactTrigger implements INodeType {
 								placeholder: 'e.g. cm06f5v0e45nf0ml5754o9cix, cm06f5v0e45nf0ml5754o9ciy',
 								description:
 									'Comma-separated Loops mailing list IDs to subscribe the contact to; empty leaves lists unchanged',
+								hint: "Find list IDs in Loops → Audience → Lists, or with the Loops node's Mailing List → Get Many.",
 							},
 							{
 								displayName: 'Sync Names',

@@ -86,8 +86,6 @@ describe('the node description is generated from the table', () => {
 		expect(description.webhooks![0].responseData).toBe('');
 		const options = (property('options') as any).options.map((o: { name: string; default: unknown }) => [o.name, o.default]);
 		expect(Object.fromEntries(options)).toEqual({ includeStripeObject: false, mode: 'any', toleranceSeconds: 300 });
-		expect(property('setupNotice').type).toBe('notice');
-		expect(property('setupNotice').displayName).toMatch(/Add endpoint.*Production URL.*Reveal/s);
 	});
 
 	it('registers nothing at Stripe, so activation cannot fail', () => {
