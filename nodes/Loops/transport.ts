@@ -62,18 +62,26 @@ export function loopsTransportSettings(): Readonly<LoopsTransportSettings> {
 
 /**
  * Spaces request starts so they stay under the limit Loops advertises. Starts
- * are released in arrival order on a grid of 1000 / (limit · paceShare) ms; the
- * grid is re-read while waiting, so a limit learnt from the first answer (or a
- * hold-off after a 429) applies to requests already queued.
+ * are released in arrival order on a grid of 1000 / (limit · paceShare) ms, and
+ * never more than `limit` of them within 1000 / paceShare ms of each other. The
+ * grid keeps starts even; the window is the guarantee: it counts the real start
+ * times, so a late start cannot crowd the next second, and the slack beyond
+ * 1000 ms absorbs the varying time from start to arrival at Loops. A limit
+ * learnt from an answer applies at once to requests already waiting.
  */
 export class RequestPacer {
-	private lastStartAt = Number.NEGATIVE_INFINITY;
+	private lastSlotAt = Number.NEGATIVE_INFINITY;
+
+	/** The latest starts, oldest first; at most `limit` are kept. */
+	private readonly recentStarts: number[] = [];
 
 	private holdUntil = 0;
 
 	private readonly queue: Array<() => void> = [];
 
 	private pumping = false;
+
+	private wake: AbortController | undefined;
 
 	constructor(
 		private limitPerSecond: number,
@@ -86,12 +94,23 @@ export class RequestPacer {
 	}
 
 	get intervalMs(): number {
-		return 1000 / (this.limitPerSecond * this.paceShare);
+		return this.windowMs / this.limitPerSecond;
+	}
+
+	/** No more than `limit` starts fall within this span. */
+	get windowMs(): number {
+		return 1000 / this.paceShare;
+	}
+
+	private get startsPerWindow(): number {
+		return Math.max(1, Math.floor(this.limitPerSecond));
 	}
 
 	/** When the next request may start. */
 	get nextStartAt(): number {
-		return Math.max(this.lastStartAt + this.intervalMs, this.holdUntil);
+		const limitAgo = this.recentStarts.length - this.startsPerWindow;
+		const windowOpensAt = limitAgo >= 0 ? this.recentStarts[limitAgo] + this.windowMs : Number.NEGATIVE_INFINITY;
+		return Math.max(this.lastSlotAt + this.intervalMs, windowOpensAt, this.holdUntil);
 	}
 
 	/** Resolves when this request may start. */
@@ -104,7 +123,10 @@ export class RequestPacer {
 	/** Learns from x-ratelimit-limit / x-ratelimit-remaining on any answer. */
 	observe(limitHeader: unknown, remainingHeader: unknown): void {
 		const limit = Number(limitHeader);
-		if (limitHeader !== undefined && Number.isFinite(limit) && limit > 0) this.limitPerSecond = limit;
+		if (limitHeader !== undefined && Number.isFinite(limit) && limit > 0 && limit !== this.limitPerSecond) {
+			this.limitPerSecond = limit;
+			this.wake?.abort(); // a waiting start may be due sooner now
+		}
 		// Remaining 0 means the window is full (maybe others share the team):
 		// the next slot opens no sooner than one interval from now.
 		if (remainingHeader !== undefined && Number(remainingHeader) === 0) this.holdOff(this.intervalMs);
@@ -123,19 +145,36 @@ export class RequestPacer {
 				const now = this.now();
 				const due = this.nextStartAt;
 				if (now < due) {
-					// Short naps, so a raised limit or a new hold-off is seen while waiting.
-					await sleep(Math.min(due - now, 50));
+					await this.nap(due - now);
 					continue;
 				}
-				// Staying on the grid is safe while this start is late by less than the
-				// headroom (limit+1 grid starts span 1000/paceShare ms, so lateness up to
-				// that excess cannot put limit+1 starts in one second); later, start a new grid.
-				this.lastStartAt = now - due <= 1000 / this.paceShare - 1000 ? due : now;
+				this.recordStart(now, due);
 				this.queue.shift()?.();
 			}
 		} finally {
 			this.pumping = false;
 		}
+	}
+
+	/** Sleeps until `ms` have passed or the limit changes. */
+	private async nap(ms: number): Promise<void> {
+		this.wake = new AbortController();
+		try {
+			await sleep(Math.ceil(ms), this.wake.signal);
+		} catch {
+			// Woken early: the caller re-reads when the next start is due.
+		} finally {
+			this.wake = undefined;
+		}
+	}
+
+	private recordStart(now: number, due: number): void {
+		// A start a little late keeps the grid, so the next one can catch up
+		// (the window still bounds every second); a long pause starts a new grid.
+		this.lastSlotAt = now - due <= this.windowMs - 1000 ? due : now;
+		this.recentStarts.push(now);
+		const excess = this.recentStarts.length - this.startsPerWindow;
+		if (excess > 0) this.recentStarts.splice(0, excess);
 	}
 }
 

@@ -42,6 +42,46 @@ describe('RequestPacer', () => {
 	});
 });
 
+describe('RequestPacer on a simulated clock', () => {
+	beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+	afterEach(() => jest.useRealTimers());
+
+	/** Moves the clock without firing timers (a busy event loop), then lets due timers fire. */
+	async function stall(ms: number): Promise<void> {
+		jest.setSystemTime(Date.now() + ms);
+		await jest.advanceTimersByTimeAsync(1);
+	}
+
+	it('never lets more than `limit` starts fall within 1000 / paceShare ms, however late the pump runs', async () => {
+		const limit = 10;
+		const pacer = new RequestPacer(limit, 0.8); // window 1250 ms, grid 125 ms, catch-up up to 250 ms late
+		const starts: number[] = [];
+		const waits = Array.from({ length: 40 }, () => pacer.acquire().then(() => starts.push(Date.now())));
+		// Now and then the pump runs late: by less than the catch-up bound, at it, and far beyond.
+		const lateness = [240, 7, 130, 249, 600, 90, 180];
+		for (let step = 1; starts.length < 40; step++) {
+			if (step % 40 === 0) await stall(lateness[(step / 40) % lateness.length]);
+			await jest.advanceTimersByTimeAsync(5);
+		}
+		await Promise.all(waits);
+		const tightest = Math.min(...starts.slice(limit).map((at, i) => at - starts[i]));
+		expect(tightest).toBeGreaterThanOrEqual(1250);
+	});
+
+	it('starts a waiting request as soon as a raised limit allows, not at the old slot', async () => {
+		const pacer = new RequestPacer(1, 1); // one start per second until told otherwise
+		await pacer.acquire();
+		let second = false;
+		const waiting = pacer.acquire().then(() => (second = true));
+		await jest.advanceTimersByTimeAsync(5);
+		expect(second).toBe(false);
+		pacer.observe('100', '99'); // the first answer: 100/s, one slot every 10 ms
+		await jest.advanceTimersByTimeAsync(5);
+		expect(second).toBe(true);
+		await waiting;
+	});
+});
+
 describe('isConnectionError', () => {
 	it('finds a connection code anywhere in the cause chain, and nothing else', () => {
 		const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
