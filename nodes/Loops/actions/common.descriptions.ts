@@ -37,8 +37,9 @@ export const idempotencyKeyField: INodeProperties = {
 	name: 'idempotencyKey',
 	type: 'string',
 	default: '',
+	hint: 'Protects against duplicates: with the same key, a retried request or a re-run never sends the email twice within 24 h. Use a stable ID, e.g. the source event ID.',
 	description:
-		'Loops accepts a key once in 24 hours, so a repeated run never sends twice (max 100 characters). Left empty, the node still uses a fresh key per item so its own retries cannot duplicate a send.',
+		'Loops accepts each key once in 24 hours (max 100 characters). Left empty, the node still uses a fresh key per item, so its own retries cannot duplicate a send.',
 };
 
 interface TypedPairsOptions {

@@ -6,6 +6,13 @@ import { identifyFields, identity, identityKey } from './identify';
 const show = { resource: ['contact'], operation: ['delete'] };
 
 export const description: INodeProperties[] = [
+	{
+		displayName: 'Removes the contact and its history from Loops. To only stop emails, use Unsubscribe.',
+		name: 'deleteNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	},
 	...identifyFields('delete', 'Delete'),
 	{
 		displayName: 'Options',

@@ -4,11 +4,18 @@ import { emailField } from '../common.descriptions';
 import { emailKey, requiredString } from '../fields';
 import type { LoopsClient } from '../../transport';
 
+const show = { resource: ['contact'], operation: ['unsubscribe'] };
+
 export const description: INodeProperties[] = [
 	{
-		...emailField('The contact to unsubscribe from campaign and loop emails (transactional emails still arrive)'),
-		displayOptions: { show: { resource: ['contact'], operation: ['unsubscribe'] } },
+		displayName:
+			'Keeps the contact and its history; stops campaign and loop emails (transactional emails still arrive). To remove the contact, use Delete.',
+		name: 'unsubscribeNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
 	},
+	{ ...emailField('The contact to unsubscribe'), displayOptions: { show } },
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, loops: LoopsClient): Promise<IDataObject> {
