@@ -1,14 +1,24 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-export const emailField = (description: string): INodeProperties => ({
+export const emailField = (description?: string): INodeProperties => ({
 	displayName: 'Email',
 	name: 'email',
 	type: 'string',
 	placeholder: 'name@email.com',
 	required: true,
 	default: '',
-	description,
+	...(description ? { description } : {}),
 });
+
+/** The collection of optional fields an operation shows below its required ones. */
+export function additionalFields(
+	show: IDisplayOptions['show'],
+	options: INodeProperties[],
+	collection: Pick<INodeProperties, 'displayName' | 'name'> = { displayName: 'Additional Fields', name: 'additionalFields' },
+): INodeProperties {
+	const { displayName, name } = collection;
+	return { displayName, name, type: 'collection', placeholder: 'Add Field', default: {}, displayOptions: { show }, options };
+}
 
 /** Subscribe/unsubscribe pairs of mailing-list pickers (GET /lists). */
 export const mailingListFields: INodeProperties[] = [
@@ -42,6 +52,13 @@ export const idempotencyKeyField: INodeProperties = {
 		'Loops accepts each key once in 24 hours (max 100 characters). Left empty, the node still uses a fresh key per item, so its own retries cannot duplicate a send.',
 };
 
+export type PropertyType = 'string' | 'number' | 'boolean' | 'date';
+
+/** Loops' contact property types as options, in the order given. */
+export function propertyTypeOptions(types: PropertyType[]): INodePropertyOptions[] {
+	return types.map((type) => ({ name: type[0].toUpperCase() + type.slice(1), value: type }));
+}
+
 interface TypedPairsOptions {
 	displayName: string;
 	name: string;
@@ -51,14 +68,14 @@ interface TypedPairsOptions {
 	keyLoadOptions?: 'getCustomProperties' | 'getContactProperties';
 	/** Offer "clear" (sends null: Loops empties the value). */
 	allowClear?: boolean;
-	types?: Array<'string' | 'number' | 'boolean' | 'date'>;
+	types?: PropertyType[];
 }
 
 /** A list of typed key/value pairs: the value field shown matches the chosen type. */
 export function typedPairsField(options: TypedPairsOptions): INodeProperties {
 	const types = options.types ?? ['string', 'number', 'boolean', 'date'];
 	const typeOptions = [
-		...types.map((type) => ({ name: type[0].toUpperCase() + type.slice(1), value: type })),
+		...propertyTypeOptions(types),
 		...(options.allowClear ? [{ name: 'Clear (Remove Value)', value: 'clear' }] : []),
 	];
 	const keyField: INodeProperties = options.keyLoadOptions

@@ -81,6 +81,11 @@ export function typedPairs(
 	return result;
 }
 
+/** The pairs a typedPairsField named `name` holds inside a collection's values. */
+export function pairsIn(collection: IDataObject, name: string): TypedPair[] | undefined {
+	return (collection[name] as { property?: TypedPair[] } | undefined)?.property;
+}
+
 /** Subscribe/unsubscribe list ids → Loops' { listId: boolean }; absent when both are empty. */
 export function mailingLists(subscribe: unknown, unsubscribe: unknown): IDataObject | undefined {
 	const lists: IDataObject = {};

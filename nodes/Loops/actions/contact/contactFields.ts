@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { mailingListFields, typedPairsField } from '../common.descriptions';
-import { mailingLists, present, typedPairs, type TypedPair } from '../fields';
+import { mailingLists, pairsIn, present, typedPairs } from '../fields';
 
 export const contactFieldOptions: INodeProperties[] = [
 	typedPairsField({
@@ -69,6 +69,5 @@ export function contactBody(this: IExecuteFunctions, email: string, fields: IDat
 	if (typeof fields.subscribed === 'boolean') body.subscribed = fields.subscribed;
 	const lists = mailingLists(fields.subscribeToLists, fields.unsubscribeFromLists);
 	if (lists) body.mailingLists = lists;
-	const custom = (fields.customProperties as { property?: TypedPair[] } | undefined)?.property;
-	return { ...typedPairs.call(this, custom, itemIndex, 'Custom property'), ...body };
+	return { ...typedPairs.call(this, pairsIn(fields, 'customProperties'), itemIndex, 'Custom property'), ...body };
 }

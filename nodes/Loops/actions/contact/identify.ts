@@ -1,6 +1,7 @@
 /** "Find/delete by email or user ID": the selector both operations share. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { emailField } from '../common.descriptions';
 import { requiredString } from '../fields';
 
 export function identifyFields(operation: string, verb: string): INodeProperties[] {
@@ -18,15 +19,7 @@ export function identifyFields(operation: string, verb: string): INodeProperties
 			default: 'email',
 			displayOptions: { show },
 		},
-		{
-			displayName: 'Email',
-			name: 'email',
-			type: 'string',
-			placeholder: 'name@email.com',
-			required: true,
-			default: '',
-			displayOptions: { show: { ...show, identifyBy: ['email'] } },
-		},
+		{ ...emailField(), displayOptions: { show: { ...show, identifyBy: ['email'] } } },
 		{
 			displayName: 'User ID',
 			name: 'userId',

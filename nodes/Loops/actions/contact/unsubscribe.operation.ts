@@ -29,6 +29,4 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, loops:
 	return { id: body.id, email, subscribed: false };
 }
 
-export function orderingKey(this: IExecuteFunctions, itemIndex: number): string | undefined {
-	return emailKey.call(this, itemIndex);
-}
+export const orderingKey = emailKey;

@@ -1,33 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { contactWriteOperation } from './contactWrite';
 
-import { emailField } from '../common.descriptions';
-import { emailKey, requiredString } from '../fields';
-import type { LoopsClient } from '../../transport';
-import { contactBody, contactFieldOptions } from './contactFields';
-
-const show = { resource: ['contact'], operation: ['update'] };
-
-export const description: INodeProperties[] = [
-	{ ...emailField('The contact’s email; Loops creates the contact when it does not exist'), displayOptions: { show } },
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: contactFieldOptions,
-	},
-];
-
-export async function execute(this: IExecuteFunctions, itemIndex: number, loops: LoopsClient): Promise<IDataObject> {
-	const email = requiredString.call(this, 'email', 'Email', itemIndex);
-	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
-	const body = contactBody.call(this, email, fields, itemIndex);
-	const { body: answer } = await loops.request<IDataObject>({ method: 'PUT', path: '/contacts/update', body, itemIndex });
-	return { id: answer.id, ...body };
-}
-
-export function orderingKey(this: IExecuteFunctions, itemIndex: number): string | undefined {
-	return emailKey.call(this, itemIndex);
-}
+export const { description, execute, orderingKey } = contactWriteOperation({
+	operation: 'update',
+	request: { method: 'PUT', path: '/contacts/update' },
+	emailDescription: 'The contact’s email; Loops creates the contact when it does not exist',
+	fields: { displayName: 'Update Fields', name: 'updateFields' },
+});

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { propertyTypeOptions } from '../common.descriptions';
 import { requiredString } from '../fields';
 import type { LoopsClient } from '../../transport';
 
@@ -21,12 +22,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Type',
 		name: 'type',
 		type: 'options',
-		options: [
-			{ name: 'Boolean', value: 'boolean' },
-			{ name: 'Date', value: 'date' },
-			{ name: 'Number', value: 'number' },
-			{ name: 'String', value: 'string' },
-		],
+		options: propertyTypeOptions(['boolean', 'date', 'number', 'string']),
 		default: 'string',
 		displayOptions: { show },
 	},
