@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { StripeContactItem } from '../../../shared/StripeContactItem';
 import { present } from '../fields';
+import { sendOnce } from '../sendOnce';
 import type { LoopsClient } from '../../transport';
 import { readStripeContactItem } from './readItem';
 
@@ -30,8 +31,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, loops:
 		// Loops creates the contact an event names: sending it would undo the delete.
 		event = { result: 'skipped', reason: 'not sent after a delete: Loops would re-create the contact' };
 	} else if (item.event) {
-		const { statusCode } = await loops.request({
-			method: 'POST',
+		const sent = await sendOnce(loops, {
 			path: '/events/send',
 			body: {
 				email,
@@ -42,11 +42,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, loops:
 				// Only an upsert joins lists; an unsubscribed person is not put back on any.
 				...(item.action === 'upsert' && item.contact.mailingLists ? { mailingLists: item.contact.mailingLists } : {}),
 			},
-			idempotencyKey: item.event.idempotencyKey,
-			accept: [409],
+			idempotency: { key: item.event.idempotencyKey, own: false },
 			itemIndex,
 		});
-		event = { result: statusCode === 409 ? 'alreadySent' : 'sent' };
+		event = { result: sent.result };
 	}
 
 	return {

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { emailField, idempotencyKeyField, typedPairsField } from '../common.descriptions';
-import { emailKey, idempotencyKey, requiredString, typedPairs, type TypedPair } from '../fields';
+import { additionalFields, emailField, idempotencyKeyField, typedPairsField } from '../common.descriptions';
+import { emailKey, idempotencyKey, pairsIn, requiredString, typedPairs } from '../fields';
+import { sendOnce } from '../sendOnce';
 import type { LoopsClient } from '../../transport';
 
 const show = { resource: ['transactionalEmail'], operation: ['send'] };
@@ -20,48 +21,39 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	{ ...emailField('The recipient'), displayOptions: { show } },
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Add to Audience',
-				name: 'addToAudience',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to create a contact for the recipient when none exists',
-			},
-			{
-				displayName: 'Attachments (Binary Properties)',
-				name: 'attachments',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. data, invoice',
-				description:
-					'Comma-separated names of the input item’s binary properties to attach (attachments must be enabled for your Loops team)',
-			},
-			typedPairsField({
-				displayName: 'Data Variables',
-				name: 'dataVariables',
-				placeholder: 'Add Data Variable',
-				description: 'Values for the data variables in the email template',
-				types: ['string', 'number'],
-			}),
-			idempotencyKeyField,
-		],
-	},
+	additionalFields(show, [
+		{
+			displayName: 'Add to Audience',
+			name: 'addToAudience',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to create a contact for the recipient when none exists',
+		},
+		{
+			displayName: 'Attachments (Binary Properties)',
+			name: 'attachments',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. data, invoice',
+			description:
+				'Comma-separated names of the input item’s binary properties to attach (attachments must be enabled for your Loops team)',
+		},
+		typedPairsField({
+			displayName: 'Data Variables',
+			name: 'dataVariables',
+			placeholder: 'Add Data Variable',
+			description: 'Values for the data variables in the email template',
+			types: ['string', 'number'],
+		}),
+		idempotencyKeyField,
+	]),
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, loops: LoopsClient): Promise<IDataObject> {
 	const transactionalId = requiredString.call(this, 'transactionalId', 'Transactional Email', itemIndex);
 	const email = requiredString.call(this, 'email', 'Email', itemIndex);
 	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const variables = (fields.dataVariables as { property?: TypedPair[] } | undefined)?.property;
-	const dataVariables = typedPairs.call(this, variables, itemIndex, 'Data variable');
+	const dataVariables = typedPairs.call(this, pairsIn(fields, 'dataVariables'), itemIndex, 'Data variable');
 	const attachments = await binaryAttachments.call(this, fields.attachments, itemIndex);
 	const body: IDataObject = {
 		transactionalId,
@@ -70,22 +62,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, loops:
 		...(Object.keys(dataVariables).length > 0 ? { dataVariables } : {}),
 		...(attachments.length > 0 ? { attachments } : {}),
 	};
-	const key = idempotencyKey.call(this, fields.idempotencyKey, itemIndex);
-	const { statusCode } = await loops.request({
-		method: 'POST',
-		path: '/transactional',
-		body,
-		idempotencyKey: key.key,
-		accept: [409],
-		itemIndex,
-	});
-	const result = statusCode === 409 && !key.own ? 'alreadySent' : 'sent';
+	const idempotency = idempotencyKey.call(this, fields.idempotencyKey, itemIndex);
 	return {
 		transactionalId,
 		email,
-		result,
+		...(await sendOnce(loops, { path: '/transactional', body, idempotency, itemIndex })),
 		...(attachments.length > 0 ? { attachments: attachments.map((a) => a.filename) } : {}),
-		...(key.own ? {} : { idempotencyKey: key.key }),
 	};
 }
 
@@ -114,6 +96,4 @@ async function binaryAttachments(this: IExecuteFunctions, names: unknown, itemIn
 	return attachments;
 }
 
-export function orderingKey(this: IExecuteFunctions, itemIndex: number): string | undefined {
-	return emailKey.call(this, itemIndex);
-}
+export const orderingKey = emailKey;
