@@ -54,6 +54,20 @@ interface Result {
 	itemsFailed: number;
 }
 
+/** What the server saw since its last reset, for a client that ran since `started`. */
+function measured(server: LoopsContractServer, name: string, started: number, items: number, itemsFailed: number): Result {
+	const { byStatus } = server.state.requests();
+	return {
+		name,
+		seconds: (performance.now() - started) / 1000,
+		items,
+		sustained: sustainedRate(server),
+		accepted: byStatus['200'] ?? 0,
+		rejected429: byStatus['429'] ?? 0,
+		itemsFailed,
+	};
+}
+
 async function node(server: LoopsContractServer): Promise<Result> {
 	const started = performance.now();
 	const [output] = await runExecute(new Loops(), {
@@ -63,17 +77,8 @@ async function node(server: LoopsContractServer): Promise<Result> {
 		items: items('node').map((json) => ({ json })),
 		continueOnFail: true,
 	});
-	const seconds = (performance.now() - started) / 1000;
-	const counts = server.state.requests();
-	return {
-		name: 'Loops node (paced, retrying)',
-		seconds,
-		items: ITEMS,
-		sustained: sustainedRate(server),
-		accepted: counts.byStatus['200'] ?? 0,
-		rejected429: counts.byStatus['429'] ?? 0,
-		itemsFailed: output.filter((item) => item.json.error !== undefined).length,
-	};
+	const failed = output.filter((item) => item.json.error !== undefined).length;
+	return measured(server, 'Loops node (paced, retrying)', started, ITEMS, failed);
 }
 
 /** Same concurrency, no pacing, no retries; keeps sending for as long as the node ran. */
@@ -105,17 +110,7 @@ async function naive(server: LoopsContractServer, forSeconds: number): Promise<R
 			}
 		}),
 	);
-	const seconds = (performance.now() - started) / 1000;
-	const counts = server.state.requests();
-	return {
-		name: 'naive client (no pacing)',
-		seconds,
-		items: next,
-		sustained: sustainedRate(server),
-		accepted: counts.byStatus['200'] ?? 0,
-		rejected429: counts.byStatus['429'] ?? 0,
-		itemsFailed: failed,
-	};
+	return measured(server, 'naive client (no pacing)', started, next, failed);
 }
 
 async function main() {
