@@ -169,11 +169,18 @@ describe('normalizeStripeEvent: one clean item per seed event', () => {
 			invoiceStatus: 'paid',
 			billingReason: 'subscription_cycle',
 			attemptCount: 1,
-			dueDate: ISO(invoice.due_date),
 			periodStart: ISO(CREATED - 30 * 86400),
 			periodEnd: ISO(CREATED),
-			subscriptionId: 'subscription',
+			subscriptionId: 'sub_1Pgc6rB7WZ01zgkWxS9fK2Lq',
 		});
+	});
+
+	it('an invoice sent for manual payment carries its due date', () => {
+		const stripeEvent = event('invoice.payment_failed');
+		stripeEvent.data.object.collection_method = 'send_invoice';
+		stripeEvent.data.object.due_date = CREATED + 14 * 86400;
+		const item = accepted(normalizeStripeEvent(stripeEvent, allEventNames));
+		expect(item.event?.properties.dueDate).toBe(ISO(CREATED + 14 * 86400));
 	});
 
 	it('invoice.payment_failed: amount is what is due, with the next attempt', () => {
