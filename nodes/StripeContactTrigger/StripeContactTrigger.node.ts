@@ -9,6 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { handleStripeDelivery } from './delivery';
 import { DEFAULT_REMOVAL_ACTION, SUPPORTED_EVENT_TYPES, stripeEventOptions } from './events';
+import { readRawBody } from './rawBody';
 import {
 	DEFAULT_TOLERANCE_SECONDS,
 	readToleranceSeconds,
@@ -23,7 +24,13 @@ export class StripeContactTrigger implements INodeType {
 		name: 'stripeContactTrigger',
 		icon: 'file:stripe.svg',
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves exactly like 1. It exists because n8n's webhook server, for any
+		// start node at typeVersion 1, evaluates the expression
+		// {{$parameter["options"]["binaryData"]}} (a Webhook v1 option) before webhook()
+		// runs; with n8n's isolated-vm expression engine that builds a fresh isolate
+		// for every delivery. Workflows saved with 1 keep working.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle:
 			'={{$parameter["events"].length === 1 ? $parameter["events"][0] : $parameter["events"].length + " Stripe events"}}',
 		description:
@@ -208,6 +215,7 @@ export class StripeContactTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
+		const rawBody = await readRawBody(request);
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 
 		let secrets: SigningSecrets = {};
@@ -218,7 +226,7 @@ export class StripeContactTrigger implements INodeType {
 		}
 
 		const answer = handleStripeDelivery(
-			{ rawBody: request.rawBody, signatureHeader: request.headers['stripe-signature'] },
+			{ rawBody, signatureHeader: request.headers['stripe-signature'] },
 			secrets,
 			readToleranceSeconds(options.toleranceSeconds),
 			() => {

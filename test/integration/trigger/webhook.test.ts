@@ -28,10 +28,13 @@ interface Send {
 	headers?: Record<string, string>;
 	parameters?: INodeParameters;
 	credentials?: CredentialsByType;
+	/** Default: the node's newest version. */
+	typeVersion?: number;
 }
 
-async function send({ body, headers = {}, parameters = {}, credentials }: Send) {
+async function send({ body, headers = {}, parameters = {}, credentials, typeVersion }: Send) {
 	return await runWebhook(trigger, {
+		typeVersion,
 		parameters: { ...DEFAULT_PARAMETERS, ...parameters },
 		credentials: credentials ?? { stripeWebhookSigningApi: { signingSecret: SECRET, previousSigningSecret: '' } },
 		request: { body, headers },
@@ -208,5 +211,21 @@ describe('row 4: authentic body that is not a Stripe event → 400 {"error":…}
 		expect(result.status).toBe(401);
 		expect(result.body).toEqual({ error: 'empty body' });
 		expectNoExecution(result);
+	});
+});
+
+describe('typeVersion 1 (workflows saved before 1.1) answers exactly like 1.1', () => {
+	it.each([
+		['invoice.paid', { received: true }, true],
+		['payment_intent.succeeded', { received: true, ignored: 'unsupported event type payment_intent.succeeded' }, false],
+	])('%s', async (type, body, startsExecution) => {
+		const delivery = signedEvent(type, { id: 'evt_versions' });
+		const answers = await Promise.all([1, 1.1].map(async (typeVersion) => await send({ ...delivery, typeVersion })));
+		for (const answer of answers) {
+			expect(answer.status).toBe(200);
+			expect(answer.body).toEqual(body);
+			expect(answer.startsExecution).toBe(startsExecution);
+		}
+		expect(answers[0].response).toEqual(answers[1].response);
 	});
 });

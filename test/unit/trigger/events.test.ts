@@ -74,7 +74,9 @@ describe('the node description is generated from the table', () => {
 		expect(description.name).toBe('stripeContactTrigger');
 		expect(description.displayName).toBe('Stripe Contact Trigger');
 		expect(description.group).toEqual(['trigger']);
-		expect(description.version).toBe(1);
+		// 1.1 only spares n8n an expression at typeVersion 1 (see the node); 1 keeps working.
+		expect(description.version).toEqual([1, 1.1]);
+		expect(description.defaultVersion).toBe(1.1);
 		expect(description.inputs).toEqual([]);
 		expect(description.outputs).toEqual(['main']);
 		expect(description.credentials).toEqual([{ name: 'stripeWebhookSigningApi', required: true }]);

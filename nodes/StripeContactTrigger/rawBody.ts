@@ -1,0 +1,22 @@
+import type { IncomingMessage } from 'http';
+
+/**
+ * The exact bytes Stripe signed. n8n reads them before webhook() for the bodies
+ * it parses itself (JSON, text, form, XML) — and, at typeVersion 1 only, for
+ * every content type. Otherwise they are read here, as n8n's Webhook node does
+ * for its Raw Body option, so a signed delivery verifies whatever its content
+ * type. A body n8n has already consumed (multipart) cannot be read again: it
+ * stays undefined and the signature check fails closed.
+ */
+export async function readRawBody(
+	request: Pick<IncomingMessage, 'rawBody' | 'readRawBody'>,
+): Promise<Buffer | undefined> {
+	if (request.rawBody === undefined) {
+		try {
+			await request.readRawBody();
+		} catch {
+			return undefined;
+		}
+	}
+	return request.rawBody;
+}
