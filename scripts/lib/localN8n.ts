@@ -282,7 +282,8 @@ export class LocalN8n {
 			stdio: ['ignore', 'pipe', 'pipe'],
 			detached: true, // own process group: stop() reaches the task runner too
 		});
-		if (this.children.size === 0) process.on('exit', this.killOnExit);
+		// Registered at most once per instance, however many commands run one after another.
+		if (!process.listeners('exit').includes(this.killOnExit)) process.on('exit', this.killOnExit);
 		this.children.add(child);
 		child.on('close', () => this.children.delete(child));
 		const record = (line: string) => {
