@@ -17,6 +17,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
+import { isObject } from '../shared/isObject';
+
 export interface LoopsTransportSettings {
 	/** Attempts per request, the first included. */
 	maxAttempts: number;
@@ -366,7 +368,7 @@ function pathOf(body: unknown): string | undefined {
 }
 
 function asJson(body: unknown): JsonObject {
-	return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as JsonObject) : {};
+	return isObject(body) ? (body as JsonObject) : {};
 }
 
 function connectionErrorCode(error: unknown): string | undefined {

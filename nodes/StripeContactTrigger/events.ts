@@ -1,5 +1,7 @@
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 
+import { isObject } from '../shared/isObject';
+
 /**
  * THE table of Stripe events this trigger understands. Everything else about an
  * event type — the node's `events` options, the per-event settings' options,
@@ -32,9 +34,6 @@ export interface SupportedStripeEvent {
 	/** Flat properties an email template can use: strings, numbers, booleans. */
 	properties(object: IDataObject, type: string): IDataObject;
 }
-
-const isObject = (value: unknown): value is IDataObject =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const nonEmptyString = (value: unknown): string | undefined =>
 	typeof value === 'string' && value.trim() !== '' ? value : undefined;

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ContactAction, StripeContact, StripeContactItem } from '../shared/StripeContactItem';
+import { isObject } from '../shared/isObject';
 import { supportedStripeEvent } from './events';
 import type { TriggerSettings } from './settings';
 import { DEFAULT_PER_EVENT } from './settings';
@@ -22,9 +23,6 @@ interface StripeEventEnvelope {
 	livemode: boolean;
 	data: { object: IDataObject };
 }
-
-const isObject = (value: unknown): value is IDataObject =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const ignored = (reason: string): Normalized => ({ outcome: 'ignored', reason });
 const invalid = (reason: string): Normalized => ({ outcome: 'invalid', reason: `not a Stripe event: ${reason}` });

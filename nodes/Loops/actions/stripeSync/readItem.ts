@@ -4,6 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { isObject } from '../../../shared/isObject';
 import type { ContactAction, StripeContactItem } from '../../../shared/StripeContactItem';
 import { IDEMPOTENCY_KEY_MAX_LENGTH } from '../fields';
 
@@ -13,7 +14,6 @@ export type ReadResult = { ok: true; item: StripeContactItem } | { ok: false; pr
 
 export function readStripeContactItem(json: IDataObject): ReadResult {
 	const problems: string[] = [];
-	const isObject = (v: unknown): v is IDataObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 	const isText = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 
 	if (!ACTIONS.includes(json.action as ContactAction)) {
