@@ -131,8 +131,12 @@ export function requiredString(this: IExecuteFunctions, name: string, label: str
 	return value;
 }
 
-/** The ordering key for operations addressed by an email parameter. */
-export function emailKey(this: IExecuteFunctions, itemIndex: number, name = 'email'): string | undefined {
-	const email = this.getNodeParameter(name, itemIndex, '');
+/** Items about the same person share this ordering key; emails compare trimmed and case-blind. */
+export function emailOrderingKey(email: unknown): string | undefined {
 	return typeof email === 'string' && email.trim() !== '' ? `email:${email.trim().toLowerCase()}` : undefined;
+}
+
+/** The ordering key for operations addressed by the email parameter. */
+export function emailKey(this: IExecuteFunctions, itemIndex: number): string | undefined {
+	return emailOrderingKey(this.getNodeParameter('email', itemIndex, ''));
 }

@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { emailField } from '../common.descriptions';
-import { requiredString } from '../fields';
+import { emailOrderingKey, requiredString } from '../fields';
 
 export function identifyFields(operation: string, verb: string): INodeProperties[] {
 	const show = { resource: ['contact'], operation: [operation] };
@@ -41,5 +41,5 @@ export function identity(this: IExecuteFunctions, itemIndex: number): IDataObjec
 
 export function identityKey(this: IExecuteFunctions, itemIndex: number): string | undefined {
 	const id = identity.call(this, itemIndex);
-	return id.email ? `email:${String(id.email).toLowerCase()}` : `userId:${String(id.userId)}`;
+	return id.email ? emailOrderingKey(id.email) : `userId:${String(id.userId)}`;
 }

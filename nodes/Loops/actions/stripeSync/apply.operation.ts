@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { StripeContactItem } from '../../../shared/StripeContactItem';
-import { present } from '../fields';
+import { emailOrderingKey, present } from '../fields';
 import { sendOnce } from '../sendOnce';
 import type { LoopsClient } from '../../transport';
 import { readStripeContactItem } from './readItem';
@@ -64,8 +64,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, loops:
 
 /** Same person, same order: an upsert never overtakes an earlier one for that email. */
 export function orderingKey(this: IExecuteFunctions, itemIndex: number): string | undefined {
-	const email = (this.getInputData()[itemIndex]?.json?.contact as IDataObject | undefined)?.email;
-	return typeof email === 'string' ? `email:${email.trim().toLowerCase()}` : undefined;
+	return emailOrderingKey((this.getInputData()[itemIndex]?.json?.contact as IDataObject | undefined)?.email);
 }
 
 function readItem(this: IExecuteFunctions, itemIndex: number): StripeContactItem {
