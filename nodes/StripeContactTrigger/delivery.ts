@@ -8,8 +8,6 @@ export interface StripeDelivery {
 	/** The exact bytes Stripe signed (n8n's request.rawBody). */
 	rawBody: Buffer | undefined;
 	signatureHeader: string | string[] | undefined;
-	/** Only for tests and replays; defaults to now. */
-	receivedAtMs?: number;
 }
 
 /**
@@ -33,13 +31,7 @@ export function handleStripeDelivery(
 	readSettings: () => TriggerSettings,
 ): DeliveryAnswer {
 	const body = delivery.rawBody === undefined ? '' : decodeRawBody(delivery.rawBody);
-	const signature = verifyStripeSignature(
-		body,
-		delivery.signatureHeader,
-		secrets,
-		toleranceSeconds,
-		delivery.receivedAtMs,
-	);
+	const signature = verifyStripeSignature(body, delivery.signatureHeader, secrets, toleranceSeconds);
 	if (!signature.valid) return { status: 401, body: { error: signature.reason } };
 
 	let event: unknown;
