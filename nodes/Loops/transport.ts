@@ -58,7 +58,7 @@ export function configureLoopsTransport(overrides: Partial<LoopsTransportSetting
 	};
 }
 
-export function loopsTransportSettings(): Readonly<LoopsTransportSettings> {
+function loopsTransportSettings(): Readonly<LoopsTransportSettings> {
 	return settings;
 }
 
