@@ -50,6 +50,13 @@ describe('fields', () => {
 });
 
 describe('readStripeContactItem', () => {
+	it('trims the email for every call, without changing the input item', () => {
+		const input = { action: 'unsubscribe', contact: { email: '  jenny@example.com ', source: 'Stripe' } };
+		const read = readStripeContactItem(input);
+		expect(read.ok && read.item.contact.email).toBe('jenny@example.com');
+		expect(input.contact.email).toBe('  jenny@example.com ');
+	});
+
 	const valid = {
 		stripeEventId: 'evt_1',
 		action: 'upsert',

@@ -43,5 +43,8 @@ export function readStripeContactItem(json: IDataObject): ReadResult {
 			if (event.properties !== undefined && !isObject(event.properties)) problems.push('event.properties must be an object');
 		}
 	}
-	return problems.length > 0 ? { ok: false, problems } : { ok: true, item: json as StripeContactItem };
+	if (problems.length > 0) return { ok: false, problems };
+	// A node between the trigger and this one may have re-typed the address: every call gets it trimmed.
+	const item = json as StripeContactItem;
+	return { ok: true, item: { ...item, contact: { ...item.contact, email: item.contact.email.trim() } } };
 }
