@@ -3,7 +3,10 @@
 # keyed by version, and reuses it when present. Prints the n8n folder on stdout's last line.
 set -euo pipefail
 
-N8N_VERSION="${N8N_VERSION:-2.41.3}"
+VERSIONS_FILE="$(dirname "$0")/n8n-versions.json"
+N8N_VERSION="${N8N_VERSION:-$(node -p 'require(require('path').resolve(process.argv[1])).newest' "$VERSIONS_FILE")}"
+# Pins for n8n dependencies that the registry this runs against does not serve (see n8n-versions.json).
+INSTALL_OVERRIDES="$(node -p 'JSON.stringify(require(require('path').resolve(process.argv[1])).installOverrides?.[process.argv[2]] ?? {})' "$VERSIONS_FILE" "$N8N_VERSION")"
 NODE_RANGE="${N8N_NODE_RANGE:-24}"
 CACHE_ROOT="${N8N_CACHE_DIR:-$HOME/.cache/n8n-nodes-stripe-loops}"
 TARGET="$CACHE_ROOT/n8n-$N8N_VERSION"
@@ -39,6 +42,12 @@ with_progress() {
 }
 
 mkdir -p "$CACHE_ROOT"
+# One installer per cache at a time: a second `npm start` or test run waits here instead of racing.
+exec 9>"$CACHE_ROOT/.install.lock"
+if ! flock -n 9; then
+  log "another install is running in $CACHE_ROOT; waiting for it"
+  flock 9
+fi
 
 if [ ! -x "$NODE_DIR/node_modules/node/bin/node" ]; then
   log "installing Node $NODE_RANGE (npm package node@$NODE_RANGE) into $NODE_DIR"
@@ -60,7 +69,8 @@ if [ -f "$TARGET/.complete" ]; then
 else
   log "installing n8n $N8N_VERSION into $TARGET: the first time takes about 7 minutes and 3 GB"
   rm -rf "$TARGET" && mkdir -p "$TARGET"
-  echo '{"name":"n8n-host","private":true}' >"$TARGET/package.json"
+  echo "{\"name\":\"n8n-host\",\"private\":true,\"overrides\":$INSTALL_OVERRIDES}" >"$TARGET/package.json"
+  [ "$INSTALL_OVERRIDES" = "{}" ] || log "with dependency overrides $INSTALL_OVERRIDES"
   # --ignore-scripts: an optional native module downloads a binary from outside the npm registry.
   with_progress "n8n-$N8N_VERSION" "$TARGET" \
     npm install --prefix "$TARGET" --ignore-scripts --no-audit --no-fund "n8n@$N8N_VERSION"
@@ -70,7 +80,7 @@ else
   # Fail here, not at the first `n8n start`, if the CLI or the native SQLite binding does not load.
   log "checking that n8n and its SQLite binding load on Node $(node --version)"
   node "$TARGET/node_modules/n8n/bin/n8n" --version >/dev/null
-  node -e 'require(process.argv[1])' "$TARGET/node_modules/sqlite3"
+  node -e 'require(require('path').resolve(process.argv[1]))' "$TARGET/node_modules/sqlite3"
   date -u +%FT%TZ >"$TARGET/.complete"
   log "n8n $N8N_VERSION ready"
 fi

@@ -1,5 +1,5 @@
 /**
- * A real, local n8n 2.40 (Node 24) with this package installed as a community package.
+ * A real, local n8n (Node 24; 2.x by default, 1.123 with N8N_VERSION) with this package installed as a community package.
  * One API for `npm start`, the e2e suite, bench/host.ts and the browser tests:
  *
  *   const pack = await buildAndPackPackage();                  // npm run build + npm pack
@@ -22,11 +22,18 @@ import { join } from 'node:path';
 
 import { installCommunityPackage, type PackedPackage } from './communityPackage';
 import { findFreePorts } from './freePort';
-import { ensureN8nInstalled, type N8nInstallation } from './n8nInstallation';
+import { ensureN8nInstalled, N8N_MAJOR, type N8nInstallation } from './n8nInstallation';
 import { N8nRestSession, type OwnerAccount } from './n8nRest';
 
 export { buildAndPackPackage, buildPackage, packPackage, type PackedPackage } from './communityPackage';
-export { ensureN8nInstalled, findN8nInstallation, N8N_VERSION, type N8nInstallation } from './n8nInstallation';
+export {
+	ensureN8nInstalled,
+	findN8nInstallation,
+	N8N_MAJOR,
+	N8N_VERSION,
+	SUPPORTED_N8N_VERSIONS,
+	type N8nInstallation,
+} from './n8nInstallation';
 export { N8nRestSession, type ExecutionSummary, type OwnerAccount } from './n8nRest';
 export { findFreePort, findFreePorts } from './freePort';
 
@@ -185,9 +192,13 @@ export class LocalN8n {
 		await this.importFile('import:workflow', workflows);
 	}
 
-	/** `n8n publish:workflow --id=…`: the current version becomes the active one on the next start. */
+	/**
+	 * Makes the workflow live on the next start: `n8n publish:workflow` (2.x); 1.x has no publishing and
+	 * activates with `update:workflow --active=true`.
+	 */
 	async publishWorkflow(id: string): Promise<void> {
-		await this.cli('publish:workflow', `--id=${id}`);
+		if (N8N_MAJOR >= 2) await this.cli('publish:workflow', `--id=${id}`);
+		else await this.cli('update:workflow', `--id=${id}`, '--active=true');
 	}
 
 	/** Runs an n8n CLI command against this user folder (n8n must be stopped: SQLite, and it reads state on start). */

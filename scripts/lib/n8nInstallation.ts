@@ -1,5 +1,6 @@
 /**
- * Finds (or installs) the pinned n8n + Node 24 via scripts/install-n8n.sh.
+ * Finds (or installs) n8n + Node 24 via scripts/install-n8n.sh: the newest supported release unless
+ * N8N_VERSION names another (scripts/n8n-versions.json lists the newest and oldest we test).
  * The script is idempotent: a second run only re-checks and rewrites current-<version>.env.
  */
 import { spawn } from 'node:child_process';
@@ -7,7 +8,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const N8N_VERSION = process.env.N8N_VERSION ?? '2.40.7';
+const projectRoot = resolve(__dirname, '..', '..');
+const installScript = join(projectRoot, 'scripts', 'install-n8n.sh');
+
+export const SUPPORTED_N8N_VERSIONS = JSON.parse(
+	readFileSync(join(projectRoot, 'scripts', 'n8n-versions.json'), 'utf8'),
+) as { newest: string; oldest: string };
+
+export const N8N_VERSION = process.env.N8N_VERSION || SUPPORTED_N8N_VERSIONS.newest;
+
+/** n8n's major version: 1.x and 2.x differ in CLI commands and in when a webhook is answered. */
+export const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
 
 export interface N8nInstallation {
 	version: string;
@@ -18,9 +29,6 @@ export interface N8nInstallation {
 	/** Absolute path of n8n's CLI entry (node_modules/n8n/bin/n8n). */
 	n8nEntry: string;
 }
-
-const projectRoot = resolve(__dirname, '..', '..');
-const installScript = join(projectRoot, 'scripts', 'install-n8n.sh');
 
 function cacheRoot(): string {
 	return process.env.N8N_CACHE_DIR ?? join(homedir(), '.cache', 'n8n-nodes-stripe-loops');
