@@ -3,10 +3,11 @@
 # keyed by version, and reuses it when present. Prints the n8n folder on stdout's last line.
 set -euo pipefail
 
-VERSIONS_FILE="$(dirname "$0")/n8n-versions.json"
-N8N_VERSION="${N8N_VERSION:-$(node -p 'require(require('path').resolve(process.argv[1])).newest' "$VERSIONS_FILE")}"
+VERSIONS_FILE="$(cd "$(dirname "$0")" && pwd)/n8n-versions.json"
+versions() { node -p "const v = require(process.argv[1]); $1" "$VERSIONS_FILE" "${2:-}"; }
+N8N_VERSION="${N8N_VERSION:-$(versions 'v.newest')}"
 # Pins for n8n dependencies that the registry this runs against does not serve (see n8n-versions.json).
-INSTALL_OVERRIDES="$(node -p 'JSON.stringify(require(require('path').resolve(process.argv[1])).installOverrides?.[process.argv[2]] ?? {})' "$VERSIONS_FILE" "$N8N_VERSION")"
+INSTALL_OVERRIDES="$(versions 'JSON.stringify(v.installOverrides[process.argv[2]] ?? {})' "$N8N_VERSION")"
 NODE_RANGE="${N8N_NODE_RANGE:-24}"
 CACHE_ROOT="${N8N_CACHE_DIR:-$HOME/.cache/n8n-nodes-stripe-loops}"
 TARGET="$CACHE_ROOT/n8n-$N8N_VERSION"
