@@ -1,6 +1,6 @@
 /**
  * The slice of n8n's internal REST API (/rest, cookie session) the local tools need:
- * owner setup, login and reading executions. Verified against n8n 2.40.
+ * owner setup, login and reading executions. Verified against n8n 1.123 and 2.41.
  */
 
 export interface OwnerAccount {

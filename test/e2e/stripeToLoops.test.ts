@@ -1,5 +1,5 @@
 /**
- * Stripe → Stripe Contact Trigger → Loops node → Loops (contract server), in a real n8n 2.40 on
+ * Stripe → Stripe Contact Trigger → Loops node → Loops (contract server), in a real n8n (N8N_VERSION) on
  * Node 24 with the package installed the way n8n's community-node installer installs it.
  * Everything goes over real HTTP to the production webhook URLs; executions are read from n8n.
  */
