@@ -81,7 +81,7 @@ else
   # Fail here, not at the first `n8n start`, if the CLI or the native SQLite binding does not load.
   log "checking that n8n and its SQLite binding load on Node $(node --version)"
   node "$TARGET/node_modules/n8n/bin/n8n" --version >/dev/null
-  node -e 'require(require('path').resolve(process.argv[1]))' "$TARGET/node_modules/sqlite3"
+  node -e 'require(process.argv[1])' "$TARGET/node_modules/sqlite3"
   date -u +%FT%TZ >"$TARGET/.complete"
   log "n8n $N8N_VERSION ready"
 fi
