@@ -55,6 +55,8 @@ function describe(answer: RestAnswer): string {
 }
 
 /** A logged-in session as the instance owner. */
+const PAGE_SIZE = 100;
+
 export class N8nRestSession {
 	private constructor(
 		readonly baseUrl: string,
@@ -86,19 +88,30 @@ export class N8nRestSession {
 		return new N8nRestSession(baseUrl, authCookie);
 	}
 
-	/** Executions of one workflow (or all), newest first, including running ones. */
+	/**
+	 * Executions of one workflow (or all), newest first, including running ones. n8n serves at most
+	 * 100 a page (2.41 refuses more), so this pages down with `lastId`.
+	 */
 	async listExecutions(workflowId?: string): Promise<ExecutionSummary[]> {
 		const filter = workflowId ? `&filter=${encodeURIComponent(JSON.stringify({ workflowId }))}` : '';
-		const answer = await restCall(this.baseUrl, 'GET', `/executions?limit=250${filter}`, undefined, this.cookie);
-		if (answer.status !== 200) throw new Error(`GET /rest/executions failed: ${describe(answer)}`);
-		const { results } = (answer.body as { data: { results: ExecutionSummary[] } }).data;
-		return results.map(({ id, workflowId: wf, mode, status, createdAt, stoppedAt }) => ({
-			id,
-			workflowId: wf,
-			mode,
-			status,
-			createdAt,
-			stoppedAt,
-		}));
+		const all: ExecutionSummary[] = [];
+		for (let lastId: string | undefined; ; ) {
+			const page = lastId === undefined ? '' : `&lastId=${encodeURIComponent(lastId)}`;
+			const answer = await restCall(this.baseUrl, 'GET', `/executions?limit=${PAGE_SIZE}${filter}${page}`, undefined, this.cookie);
+			if (answer.status !== 200) throw new Error(`GET /rest/executions failed: ${describe(answer)}`);
+			const { results } = (answer.body as { data: { results: ExecutionSummary[] } }).data;
+			all.push(
+				...results.map(({ id, workflowId: wf, mode, status, createdAt, stoppedAt }) => ({
+					id,
+					workflowId: wf,
+					mode,
+					status,
+					createdAt,
+					stoppedAt,
+				})),
+			);
+			if (results.length < PAGE_SIZE) return all;
+			lastId = results[results.length - 1].id;
+		}
 	}
 }
