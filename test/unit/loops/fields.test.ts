@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { idempotencyKey, mailingLists, present, typedPairs } from '../../../nodes/Loops/actions/fields';
+import { idempotencyKey, mailingLists, present, typedPairs } from '../../../nodes/Loops/helpers/fields';
 import { readStripeContactItem } from '../../../nodes/Loops/actions/stripeSync/readItem';
 
 const context = { getNode: () => ({ name: 'Loops' }) } as unknown as IExecuteFunctions;

@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { mailingListFields, typedPairsField } from '../common.descriptions';
-import { mailingLists, pairsIn, present, typedPairs } from '../fields';
+import { mailingLists, pairsIn, present, typedPairs } from '../../helpers/fields';
 
 export const contactFieldOptions: INodeProperties[] = [
 	typedPairsField({

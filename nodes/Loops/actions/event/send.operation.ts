@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { additionalFields, emailField, idempotencyKeyField, mailingListFields, typedPairsField } from '../common.descriptions';
-import { emailKey, idempotencyKey, mailingLists, pairsIn, present, requiredString, typedPairs } from '../fields';
-import { sendOnce } from '../sendOnce';
+import { emailKey, idempotencyKey, mailingLists, pairsIn, present, requiredString, typedPairs } from '../../helpers/fields';
+import { sendOnce } from '../../helpers/sendOnce';
 import type { LoopsClient } from '../../transport';
 
 const show = { resource: ['event'], operation: ['send'] };

@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { StripeContactItem } from '../../../shared/StripeContactItem';
-import { emailOrderingKey, present } from '../fields';
-import { sendOnce } from '../sendOnce';
+import { emailOrderingKey, present } from '../../helpers/fields';
+import { sendOnce } from '../../helpers/sendOnce';
 import type { LoopsClient } from '../../transport';
 import { readStripeContactItem } from './readItem';
 

@@ -6,7 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { isObject } from '../../../shared/isObject';
 import type { ContactAction, StripeContactItem } from '../../../shared/StripeContactItem';
-import { IDEMPOTENCY_KEY_MAX_LENGTH } from '../fields';
+import { IDEMPOTENCY_KEY_MAX_LENGTH } from '../../helpers/fields';
 
 const ACTIONS: ContactAction[] = ['upsert', 'unsubscribe', 'delete'];
 

@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { additionalFields, emailField, idempotencyKeyField, typedPairsField } from '../common.descriptions';
-import { emailKey, idempotencyKey, pairsIn, requiredString, typedPairs } from '../fields';
-import { sendOnce } from '../sendOnce';
+import { emailKey, idempotencyKey, pairsIn, requiredString, typedPairs } from '../../helpers/fields';
+import { sendOnce } from '../../helpers/sendOnce';
 import type { LoopsClient } from '../../transport';
 
 const show = { resource: ['transactionalEmail'], operation: ['send'] };
