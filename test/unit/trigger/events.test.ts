@@ -71,7 +71,7 @@ describe('the node description is generated from the table', () => {
 		expect(fields[4].default).toBe(true);
 	});
 
-	it('has the binding names, options and webhook of design.md', () => {
+	it('has the names, options and webhook that workflows rely on (docs/contracts.md)', () => {
 		expect(description.name).toBe('stripeContactTrigger');
 		expect(description.group).toEqual(['trigger']);
 		// 1.1 only spares n8n an expression at typeVersion 1 (see the node); 1 keeps working.
