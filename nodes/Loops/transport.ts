@@ -18,6 +18,7 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { isObject } from '../shared/isObject';
+import { nonBlank } from '../shared/text';
 
 export interface LoopsTransportSettings {
 	/** Attempts per request, the first included. */
@@ -353,18 +354,26 @@ function retryAfterMs(value: unknown): number | undefined {
 	return value !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
+/**
+ * Loops' words for a failure. Most endpoints answer { message }; the
+ * transactional endpoint nests them as { error: { path, message } } (or
+ * { error: { path, reason } }), sometimes beside a top-level message.
+ */
 function messageOf(body: unknown): string | undefined {
-	if (typeof body === 'object' && body !== null) {
-		const { message, error } = body as IDataObject;
-		if (typeof message === 'string' && message) return message;
-		if (typeof error === 'string' && error) return error;
+	if (isObject(body)) {
+		const nested = isObject(body.error) ? body.error : {};
+		const texts = [body.message, body.error, nested.message, nested.reason].map(nonBlank);
+		const distinct = [...new Set(texts.filter((text): text is string => text !== undefined))];
+		if (distinct.length === 0) return undefined;
+		return distinct.reduce((all, text) => `${all}${/[.!?]$/.test(all) ? ' ' : ': '}${text}`);
 	}
 	return typeof body === 'string' && body.length > 0 && body.length < 300 ? body : undefined;
 }
 
+/** The request field Loops names as the problem, at the top or nested under `error`. */
 function pathOf(body: unknown): string | undefined {
-	const path = typeof body === 'object' && body !== null ? (body as IDataObject).path : undefined;
-	return typeof path === 'string' ? path : undefined;
+	if (!isObject(body)) return undefined;
+	return nonBlank(body.path) ?? (isObject(body.error) ? nonBlank(body.error.path) : undefined);
 }
 
 function asJson(body: unknown): JsonObject {

@@ -11,7 +11,7 @@ export interface StripeDelivery {
 }
 
 /**
- * The endpoint's answer (design.md, "What the endpoint answers"). Only an
+ * The endpoint's answer (docs/contracts.md, "What the webhook answers"). Only an
  * accepted delivery carries an item, so only it starts an execution.
  */
 export type DeliveryAnswer =

@@ -1,6 +1,8 @@
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 
 import { isObject } from '../shared/isObject';
+import { knownFields } from '../shared/knownFields';
+import { nonBlank } from '../shared/text';
 
 /**
  * THE table of Stripe events this trigger understands. Everything else about an
@@ -35,9 +37,6 @@ export interface SupportedStripeEvent {
 	properties(object: IDataObject, type: string): IDataObject;
 }
 
-const nonEmptyString = (value: unknown): string | undefined =>
-	typeof value === 'string' && value.trim() !== '' ? value : undefined;
-
 const finiteNumber = (value: unknown): number | undefined =>
 	typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
@@ -48,19 +47,7 @@ const isoFromUnixSeconds = (value: unknown): string | undefined => {
 
 /** Stripe fields that are either an id or, when expanded, an object carrying the id. */
 const idOf = (value: unknown): string | undefined =>
-	nonEmptyString(isObject(value) ? value.id : value);
-
-/** Copies only the entries whose value is known, so unknown stays absent (never null or ""). */
-function knownOnly(entries: Record<string, unknown>): IDataObject {
-	const result: IDataObject = {};
-	for (const key of Object.keys(entries)) {
-		const value = entries[key];
-		if (typeof value === 'string' ? value.trim() !== '' : value !== undefined && value !== null) {
-			result[key] = value as string | number | boolean;
-		}
-	}
-	return result;
-}
+	nonBlank(isObject(value) ? value.id : value);
 
 /**
  * Newer API versions split a name into `individual_name` and `business_name`;
@@ -68,11 +55,11 @@ function knownOnly(entries: Record<string, unknown>): IDataObject {
  */
 function personNameIn(holder: unknown): unknown {
 	if (!isObject(holder)) return undefined;
-	const individual = nonEmptyString(holder.individual_name);
+	const individual = nonBlank(holder.individual_name);
 	if (individual !== undefined) return individual;
-	const name = nonEmptyString(holder.name);
-	const business = nonEmptyString(holder.business_name);
-	if (name !== undefined && business !== undefined && name.trim() === business.trim()) return undefined;
+	const name = nonBlank(holder.name);
+	const business = nonBlank(holder.business_name);
+	if (name !== undefined && name === business) return undefined;
 	return name;
 }
 
@@ -90,7 +77,7 @@ const customerRow = (
 	suggestedEventName,
 	emails: (customer) => [customer.email],
 	personName: personNameIn,
-	customerId: (customer) => nonEmptyString(customer.id),
+	customerId: (customer) => nonBlank(customer.id),
 	properties: () => ({}),
 });
 
@@ -102,18 +89,18 @@ function invoiceSubscription(invoice: IDataObject): string | undefined {
 }
 
 function invoiceProperties(invoice: IDataObject, type: string): IDataObject {
-	return knownOnly({
+	return knownFields({
 		amount: finiteNumber(type === 'invoice.paid' ? invoice.amount_paid : invoice.amount_due),
 		amountDue: finiteNumber(invoice.amount_due),
 		amountPaid: finiteNumber(invoice.amount_paid),
 		amountRemaining: finiteNumber(invoice.amount_remaining),
-		currency: nonEmptyString(invoice.currency),
-		invoiceId: nonEmptyString(invoice.id),
-		invoiceNumber: nonEmptyString(invoice.number),
-		invoiceUrl: nonEmptyString(invoice.hosted_invoice_url),
-		invoicePdf: nonEmptyString(invoice.invoice_pdf),
-		invoiceStatus: nonEmptyString(invoice.status),
-		billingReason: nonEmptyString(invoice.billing_reason),
+		currency: nonBlank(invoice.currency),
+		invoiceId: nonBlank(invoice.id),
+		invoiceNumber: nonBlank(invoice.number),
+		invoiceUrl: nonBlank(invoice.hosted_invoice_url),
+		invoicePdf: nonBlank(invoice.invoice_pdf),
+		invoiceStatus: nonBlank(invoice.status),
+		billingReason: nonBlank(invoice.billing_reason),
 		attemptCount: finiteNumber(invoice.attempt_count),
 		nextPaymentAttempt: isoFromUnixSeconds(invoice.next_payment_attempt),
 		dueDate: isoFromUnixSeconds(invoice.due_date),
@@ -135,7 +122,7 @@ const invoiceRow = (
 	effect: 'upsert',
 	suggestedEventName,
 	emails: (invoice) => [invoice.customer_email],
-	personName: (invoice) => nonEmptyString(invoice.customer_name),
+	personName: (invoice) => nonBlank(invoice.customer_name),
 	customerId: (invoice) => idOf(invoice.customer),
 	properties: invoiceProperties,
 });
@@ -154,14 +141,14 @@ export const SUPPORTED_STRIPE_EVENTS: readonly SupportedStripeEvent[] = [
 		personName: (session) => personNameIn(session.customer_details),
 		customerId: (session) => idOf(session.customer),
 		properties: (session) =>
-			knownOnly({
+			knownFields({
 				amount: finiteNumber(session.amount_total),
 				amountSubtotal: finiteNumber(session.amount_subtotal),
-				currency: nonEmptyString(session.currency),
-				mode: nonEmptyString(session.mode),
-				paymentStatus: nonEmptyString(session.payment_status),
-				sessionId: nonEmptyString(session.id),
-				clientReferenceId: nonEmptyString(session.client_reference_id),
+				currency: nonBlank(session.currency),
+				mode: nonBlank(session.mode),
+				paymentStatus: nonBlank(session.payment_status),
+				sessionId: nonBlank(session.id),
+				clientReferenceId: nonBlank(session.client_reference_id),
 				subscriptionId: idOf(session.subscription),
 				invoiceId: idOf(session.invoice),
 				paymentLinkId: idOf(session.payment_link),

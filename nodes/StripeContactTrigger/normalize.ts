@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ContactAction, StripeContact, StripeContactItem } from '../shared/StripeContactItem';
 import { isObject } from '../shared/isObject';
+import { isNonBlank } from '../shared/text';
 import { supportedStripeEvent } from './events';
 import type { TriggerSettings } from './settings';
 import { DEFAULT_PER_EVENT } from './settings';
@@ -72,7 +73,7 @@ function pickEmail(candidates: unknown[]): { email: string } | { problem: string
 	for (const candidate of candidates) {
 		const email = normalizeEmail(candidate);
 		if (email !== undefined) return { email };
-		if (typeof candidate === 'string' && candidate.trim() !== '') sawText = true;
+		if (isNonBlank(candidate)) sawText = true;
 	}
 	return { problem: sawText ? 'email is not a valid address' : 'no email on the event' };
 }

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ContactAction } from '../shared/StripeContactItem';
+import { commaSeparated, nonBlank } from '../shared/text';
 import { DEFAULT_REMOVAL_ACTION } from './events';
 
 export type ModeFilter = 'any' | 'live' | 'test';
@@ -37,17 +38,11 @@ export interface TriggerParameters {
 
 export class SettingsError extends Error {}
 
-const trimmed = (value: unknown): string | undefined =>
-	typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-
 /** "cm1, cm2" → { cm1: true, cm2: true }; undefined when no list is given. */
 export function parseMailingLists(value: unknown): Record<string, true> | undefined {
 	if (value === undefined || value === null) return undefined;
 	if (typeof value !== 'string') throw new SettingsError('Mailing lists must be a comma-separated list of IDs');
-	const ids = value
-		.split(',')
-		.map((id) => id.trim())
-		.filter((id) => id !== '');
+	const ids = commaSeparated(value);
 	for (const id of ids) {
 		if (/\s/.test(id)) {
 			throw new SettingsError(`Mailing list ID "${id}" contains a space; separate IDs with commas`);
@@ -64,15 +59,15 @@ function readPerEvent(eventSettings: unknown): Map<string, PerEventSettings> {
 	const perEvent = new Map<string, PerEventSettings>();
 	if (!Array.isArray(entries)) return perEvent;
 	for (const entry of entries as IDataObject[]) {
-		const stripeEvent = trimmed(entry.stripeEvent);
+		const stripeEvent = nonBlank(entry.stripeEvent);
 		if (stripeEvent === undefined) throw new SettingsError('An event setting has no Stripe event selected');
 		if (perEvent.has(stripeEvent)) {
 			throw new SettingsError(`Event settings list ${stripeEvent} twice; keep one entry per Stripe event`);
 		}
 		const settings: PerEventSettings = { syncNames: entry.syncNames !== false };
-		const eventName = trimmed(entry.eventName);
+		const eventName = nonBlank(entry.eventName);
 		if (eventName !== undefined) settings.eventName = eventName;
-		const userGroup = trimmed(entry.userGroup);
+		const userGroup = nonBlank(entry.userGroup);
 		if (userGroup !== undefined) settings.userGroup = userGroup;
 		const mailingLists = parseMailingLists(entry.mailingLists);
 		if (mailingLists !== undefined) settings.mailingLists = mailingLists;

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 /**
  * The item contract between the Stripe Contact Trigger and the Loops node
- * (see design.md). Unknown fields are absent, never null or "": Loops reads
+ * (docs/contracts.md). Unknown fields are absent, never null or "": Loops reads
  * null as "clear this value".
  */
 export type ContactAction = 'upsert' | 'unsubscribe' | 'delete';

@@ -1,6 +1,6 @@
 /**
  * An in-process stand-in for the Loops API (https://app.loops.so/api/v1),
- * honouring the contract in design.md: Bearer auth, Loops' answers and error
+ * honouring the contract in docs/contracts.md: Bearer auth, Loops' answers and error
  * bodies, 409s for create-existing and reused idempotency keys, 404 for
  * delete-absent, the per-team rate limit with its headers, plus fault
  * injection and a read API for tests. `npm start` runs it through cli.ts.

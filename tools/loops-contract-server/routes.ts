@@ -20,6 +20,12 @@ type Handler = (store: LoopsStore, request: ApiRequest, context: { teamName: str
 
 const ok = (body: unknown): ApiAnswer => ({ status: 200, body });
 
+/** The transactional endpoint's error body: { success: false, error: { path, message } }. */
+const nestedError = (error: LoopsRuleError): ApiAnswer => ({
+	status: error.status,
+	body: { success: false, error: { ...(error.path ? { path: error.path } : {}), message: error.message } },
+});
+
 /** The shape GET /contacts/find answers: unknown fields are null, custom properties flattened. */
 export function contactView(contact: StoredContact): Record<string, unknown> {
 	const { properties, ...standard } = contact;
@@ -51,7 +57,13 @@ export const routes: Record<string, Handler> = {
 	},
 
 	'POST /transactional': (store, { body, idempotencyKey }) => {
-		store.sendTransactional(body, idempotencyKey);
+		try {
+			store.sendTransactional(body, idempotencyKey);
+		} catch (error) {
+			// Loops nests this endpoint's refusals under `error`; a reused key answers as everywhere else.
+			if (error instanceof LoopsRuleError && error.status !== 409) return nestedError(error);
+			throw error;
+		}
 		return ok({ success: true });
 	},
 

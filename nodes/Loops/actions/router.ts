@@ -8,7 +8,7 @@ import * as event from './event/Event.resource';
 import * as mailingList from './mailingList/MailingList.resource';
 import * as stripeSync from './stripeSync/StripeSync.resource';
 import * as transactionalEmail from './transactionalEmail/TransactionalEmail.resource';
-import { runItems } from './runItems';
+import { runItems } from '../helpers/runItems';
 import type { LoopsOperation } from './types';
 
 const resources: Record<string, Record<string, unknown>> = {

@@ -113,6 +113,39 @@ describe('Loops node · Event and Transactional email', () => {
 		);
 	});
 
+	it('transactional: an unknown email template shows Loops’ nested message and the field it names', async () => {
+		const error = await runLoops(server, transactional({ transactionalId: 'cm0nosuchemail00000000000' })).catch((e) => e);
+		expect(error.constructor.name).toBe('NodeApiError');
+		expect(error.message).toBe('Loops: Transactional email not found.');
+		expect(error.httpCode).toBe('404');
+		expect(error.description).toContain('field: transactionalId');
+		expect(server.state.transactionalSends()).toEqual([]);
+	});
+
+	it('transactional with Continue On Fail: the error item carries Loops’ message; the other items are sent', async () => {
+		const items = [{ json: { loginUrl: 'https://x.test/1' } }, { json: {} }, { json: { loginUrl: 'https://x.test/3' } }];
+		const out = await runLoops(
+			server,
+			transactional({
+				email: '={{ "ada" + $itemIndex + "@example.com" }}',
+				additionalFields: {
+					dataVariables: {
+						property: [
+							{ key: 'firstName', stringValue: 'Ada' },
+							{ key: 'loginUrl', stringValue: '={{ $json.loginUrl ?? "" }}' },
+						],
+					},
+				},
+			}),
+			{ items, continueOnFail: true },
+		);
+
+		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(out[1].json).toMatchObject({ error: 'Loops: Missing required fields: loginUrl', httpCode: '400' });
+		expect(String(out[1].json.description)).toContain('field: dataVariables');
+		expect(server.state.transactionalSends().map((send) => send.email).sort()).toEqual(['ada0@example.com', 'ada2@example.com']);
+	});
+
 	it('transactional: a repeated idempotency key is "already sent"', async () => {
 		const params = transactional({ additionalFields: { idempotencyKey: 'receipt-1', dataVariables: { property: [{ key: 'firstName', stringValue: 'A' }, { key: 'loginUrl', stringValue: 'u' }] } } });
 		await runLoops(server, params);

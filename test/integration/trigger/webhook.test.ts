@@ -1,6 +1,6 @@
 /**
  * The node's webhook() through n8n-core's real WebhookContext, one test per row
- * of design.md's answer table (and the ways into each row).
+ * of the answer table in docs/contracts.md (and the ways into each row).
  */
 import { NodeHelpers, NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';

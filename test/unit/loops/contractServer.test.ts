@@ -97,4 +97,27 @@ describe('contract server · HTTP', () => {
 			await server.close();
 		}
 	});
+
+	it('answers /transactional refusals nested under error, as Loops does; other endpoints keep the flat message', async () => {
+		const server = await startLoopsContractServer({ apiKeys: ['k'] });
+		try {
+			const post = (path: string, body: object) =>
+				fetch(`${server.url}${path}`, {
+					method: 'POST',
+					headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
+					body: JSON.stringify(body),
+				});
+			const missing = await post('/transactional', { transactionalId: 'cm0welcome000000000000000', email: 'a@x.co', dataVariables: { firstName: 'A' } });
+			expect(missing.status).toBe(400);
+			expect(await missing.json()).toEqual({ success: false, error: { path: 'dataVariables', message: 'Missing required fields: loginUrl' } });
+			const unknown = await post('/transactional', { transactionalId: 'cm0nope', email: 'a@x.co' });
+			expect(unknown.status).toBe(404);
+			expect(await unknown.json()).toEqual({ success: false, error: { path: 'transactionalId', message: 'Transactional email not found.' } });
+			const event = await post('/events/send', { email: 'a@x.co' });
+			expect(await event.json()).toEqual({ success: false, message: 'eventName is required.' });
+			expect(server.state.transactionalSends()).toEqual([]);
+		} finally {
+			await server.close();
+		}
+	});
 });

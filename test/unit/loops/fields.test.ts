@@ -1,15 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { idempotencyKey, mailingLists, present, typedPairs } from '../../../nodes/Loops/actions/fields';
+import { idempotencyKey, mailingLists, typedPairs } from '../../../nodes/Loops/helpers/fields';
 import { readStripeContactItem } from '../../../nodes/Loops/actions/stripeSync/readItem';
 
 const context = { getNode: () => ({ name: 'Loops' }) } as unknown as IExecuteFunctions;
 
 describe('fields', () => {
-	it('present() drops empty, blank, null and undefined; trims strings; keeps false and 0', () => {
-		expect(present({ a: 'x ', b: '', c: '  ', d: null, e: undefined, f: false, g: 0 })).toEqual({ a: 'x', f: false, g: 0 });
-	});
-
 	it('typedPairs() converts by type, skips empty values, sends null only for "clear"', () => {
 		const result = typedPairs.call(
 			context,

@@ -1,4 +1,4 @@
-import { runItems } from '../../../nodes/Loops/actions/runItems';
+import { runItems } from '../../../nodes/Loops/helpers/runItems';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 

@@ -55,8 +55,9 @@ describe('the node description is generated from the table', () => {
 			expect(option.description!.slice(0, id.length)).toBe(id);
 			expect(option.description).toContain(supportedStripeEvent(String(option.value))!.description);
 		}
-		expect(stripeEventOptions().find((option) => option.value === 'invoice.paid')?.description).toBe(
-			"invoice.paid: An invoice was paid. Loops' template event name: successfulPayment.",
+		// A suggested Loops event name is offered where the table has one.
+		expect(stripeEventOptions().find((option) => option.value === 'invoice.paid')?.description).toContain(
+			supportedStripeEvent('invoice.paid')!.suggestedEventName,
 		);
 	});
 
@@ -70,9 +71,8 @@ describe('the node description is generated from the table', () => {
 		expect(fields[4].default).toBe(true);
 	});
 
-	it('has the binding names, options and webhook of design.md', () => {
+	it('has the names, options and webhook that workflows rely on (docs/contracts.md)', () => {
 		expect(description.name).toBe('stripeContactTrigger');
-		expect(description.displayName).toBe('Stripe Contact Trigger');
 		expect(description.group).toEqual(['trigger']);
 		// 1.1 only spares n8n an expression at typeVersion 1 (see the node); 1 keeps working.
 		expect(description.version).toEqual([1, 1.1]);

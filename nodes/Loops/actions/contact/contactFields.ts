@@ -2,7 +2,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { mailingListFields, typedPairsField } from '../common.descriptions';
-import { mailingLists, pairsIn, present, typedPairs } from '../fields';
+import { mailingLists, pairsIn, typedPairs } from '../../helpers/fields';
+import { knownFields } from '../../../shared/knownFields';
 
 export const contactFieldOptions: INodeProperties[] = [
 	typedPairsField({
@@ -58,7 +59,7 @@ export const contactFieldOptions: INodeProperties[] = [
 
 /** Email + the fields the user filled in; nothing else. */
 export function contactBody(this: IExecuteFunctions, email: string, fields: IDataObject, itemIndex: number): IDataObject {
-	const body: IDataObject = present({
+	const body: IDataObject = knownFields({
 		email,
 		firstName: fields.firstName,
 		lastName: fields.lastName,

@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INodeProperties } from 'n8n-workflow';
 
 import { additionalFields, emailField } from '../common.descriptions';
-import { emailKey, requiredString } from '../fields';
+import { emailKey, requiredString } from '../../helpers/fields';
 import type { LoopsClient } from '../../transport';
 import type { LoopsOperation } from '../types';
 import { contactBody, contactFieldOptions } from './contactFields';

@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { emailField } from '../common.descriptions';
-import { emailOrderingKey, requiredString } from '../fields';
+import { emailOrderingKey, requiredString } from '../../helpers/fields';
 
 export function identifyFields(operation: string, verb: string): INodeProperties[] {
 	const show = { resource: ['contact'], operation: [operation] };

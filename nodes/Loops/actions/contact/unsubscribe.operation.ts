@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { emailField } from '../common.descriptions';
-import { emailKey, requiredString } from '../fields';
+import { emailKey, requiredString } from '../../helpers/fields';
 import type { LoopsClient } from '../../transport';
 
 const show = { resource: ['contact'], operation: ['unsubscribe'] };

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { propertyTypeOptions } from '../common.descriptions';
-import { requiredString } from '../fields';
+import { requiredString } from '../../helpers/fields';
 import type { LoopsClient } from '../../transport';
 
 const show = { resource: ['contactProperty'], operation: ['create'] };

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { additionalFields, emailField, idempotencyKeyField, mailingListFields, typedPairsField } from '../common.descriptions';
-import { emailKey, idempotencyKey, mailingLists, pairsIn, present, requiredString, typedPairs } from '../fields';
-import { sendOnce } from '../sendOnce';
+import { emailKey, idempotencyKey, mailingLists, pairsIn, requiredString, typedPairs } from '../../helpers/fields';
+import { knownFields } from '../../../shared/knownFields';
+import { sendOnce } from '../../helpers/sendOnce';
 import type { LoopsClient } from '../../transport';
 
 const show = { resource: ['event'], operation: ['send'] };
@@ -53,7 +54,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, loops:
 	const lists = mailingLists(fields.subscribeToLists, fields.unsubscribeFromLists);
 	const body: IDataObject = {
 		...typedPairs.call(this, pairsIn(fields, 'contactProperties'), itemIndex, 'Contact property'),
-		...present({ email, eventName, userId: fields.userId }),
+		...knownFields({ email, eventName, userId: fields.userId }),
 		...(Object.keys(eventProperties).length > 0 ? { eventProperties } : {}),
 		...(lists ? { mailingLists: lists } : {}),
 	};

@@ -2,8 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { StripeContactItem } from '../../../shared/StripeContactItem';
-import { emailOrderingKey, present } from '../fields';
-import { sendOnce } from '../sendOnce';
+import { emailOrderingKey } from '../../helpers/fields';
+import { knownFields } from '../../../shared/knownFields';
+import { sendOnce } from '../../helpers/sendOnce';
 import type { LoopsClient } from '../../transport';
 import { readStripeContactItem } from './readItem';
 
@@ -102,7 +103,7 @@ async function applyContact(
 	const body: IDataObject =
 		item.action === 'unsubscribe'
 			? { email, subscribed: false }
-			: present({
+			: knownFields({
 					email,
 					firstName: item.contact.firstName,
 					lastName: item.contact.lastName,

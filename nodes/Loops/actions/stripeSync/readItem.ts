@@ -6,7 +6,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { isObject } from '../../../shared/isObject';
 import type { ContactAction, StripeContactItem } from '../../../shared/StripeContactItem';
-import { IDEMPOTENCY_KEY_MAX_LENGTH } from '../fields';
+import { isNonBlank } from '../../../shared/text';
+import { IDEMPOTENCY_KEY_MAX_LENGTH } from '../../helpers/fields';
 
 const ACTIONS: ContactAction[] = ['upsert', 'unsubscribe', 'delete'];
 
@@ -14,8 +15,6 @@ export type ReadResult = { ok: true; item: StripeContactItem } | { ok: false; pr
 
 export function readStripeContactItem(json: IDataObject): ReadResult {
 	const problems: string[] = [];
-	const isText = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
-
 	if (!ACTIONS.includes(json.action as ContactAction)) {
 		problems.push(
 			json.action === undefined
@@ -26,7 +25,7 @@ export function readStripeContactItem(json: IDataObject): ReadResult {
 	const contact = json.contact;
 	if (!isObject(contact)) problems.push('contact is missing');
 	else {
-		if (!isText(contact.email)) problems.push('contact.email is missing');
+		if (!isNonBlank(contact.email)) problems.push('contact.email is missing');
 		if (contact.mailingLists !== undefined && !isObject(contact.mailingLists)) {
 			problems.push('contact.mailingLists must be an object of list ids to true/false');
 		}
@@ -35,8 +34,8 @@ export function readStripeContactItem(json: IDataObject): ReadResult {
 	if (event !== undefined) {
 		if (!isObject(event)) problems.push('event must be an object');
 		else {
-			if (!isText(event.name)) problems.push('event.name is missing');
-			if (!isText(event.idempotencyKey)) problems.push('event.idempotencyKey is missing');
+			if (!isNonBlank(event.name)) problems.push('event.name is missing');
+			if (!isNonBlank(event.idempotencyKey)) problems.push('event.idempotencyKey is missing');
 			else if (event.idempotencyKey.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
 				problems.push(`event.idempotencyKey is longer than ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`);
 			}

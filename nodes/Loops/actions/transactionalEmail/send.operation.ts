@@ -2,9 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { additionalFields, emailField, idempotencyKeyField, typedPairsField } from '../common.descriptions';
-import { emailKey, idempotencyKey, pairsIn, requiredString, typedPairs } from '../fields';
-import { sendOnce } from '../sendOnce';
+import { emailKey, idempotencyKey, pairsIn, requiredString, typedPairs } from '../../helpers/fields';
+import { sendOnce } from '../../helpers/sendOnce';
 import type { LoopsClient } from '../../transport';
+import { commaSeparated } from '../../../shared/text';
 
 const show = { resource: ['transactionalEmail'], operation: ['send'] };
 
@@ -73,12 +74,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, loops:
 
 /** The named binary properties of the item as Loops attachments (base64). */
 async function binaryAttachments(this: IExecuteFunctions, names: unknown, itemIndex: number): Promise<IDataObject[]> {
-	const properties = String(names ?? '')
-		.split(',')
-		.map((name) => name.trim())
-		.filter((name) => name !== '');
 	const attachments: IDataObject[] = [];
-	for (const property of properties) {
+	for (const property of commaSeparated(names)) {
 		const binary = this.getInputData()[itemIndex].binary?.[property];
 		if (!binary) {
 			throw new NodeOperationError(this.getNode(), `The item has no binary property "${property}" to attach`, {

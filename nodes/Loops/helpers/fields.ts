@@ -7,6 +7,8 @@ import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { commaSeparated, nonBlank } from '../../shared/text';
+
 export type PropertyValueType = 'string' | 'number' | 'boolean' | 'date' | 'clear';
 
 export interface TypedPair {
@@ -16,17 +18,6 @@ export interface TypedPair {
 	numberValue?: number | string;
 	booleanValue?: boolean | string;
 	dateValue?: string;
-}
-
-/** Keeps only the fields that have a value. */
-export function present(fields: IDataObject): IDataObject {
-	const result: IDataObject = {};
-	for (const [key, value] of Object.entries(fields)) {
-		if (value === undefined || value === null) continue;
-		if (typeof value === 'string' && value.trim() === '') continue;
-		result[key] = typeof value === 'string' ? value.trim() : value;
-	}
-	return result;
 }
 
 /**
@@ -41,7 +32,7 @@ export function typedPairs(
 ): IDataObject {
 	const result: IDataObject = {};
 	for (const pair of pairs ?? []) {
-		const key = pair.key?.trim();
+		const key = nonBlank(pair.key);
 		if (!key) continue;
 		const type = pair.type ?? 'string';
 		const fail = (detail: string) =>
@@ -89,14 +80,9 @@ export function pairsIn(collection: IDataObject, name: string): TypedPair[] | un
 /** Subscribe/unsubscribe list ids → Loops' { listId: boolean }; absent when both are empty. */
 export function mailingLists(subscribe: unknown, unsubscribe: unknown): IDataObject | undefined {
 	const lists: IDataObject = {};
-	for (const id of asIds(subscribe)) lists[id] = true;
-	for (const id of asIds(unsubscribe)) lists[id] = false;
+	for (const id of commaSeparated(subscribe)) lists[id] = true;
+	for (const id of commaSeparated(unsubscribe)) lists[id] = false;
 	return Object.keys(lists).length > 0 ? lists : undefined;
-}
-
-function asIds(value: unknown): string[] {
-	const raw = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
-	return raw.map((id) => String(id).trim()).filter((id) => id !== '');
 }
 
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 100;
@@ -110,10 +96,8 @@ export function idempotencyKey(
 	userKey: unknown,
 	itemIndex: number,
 ): { key: string; own: boolean } {
-	if (userKey === undefined || userKey === null || String(userKey).trim() === '') {
-		return { key: randomUUID(), own: true };
-	}
-	const key = String(userKey).trim();
+	const key = nonBlank(String(userKey ?? ''));
+	if (key === undefined) return { key: randomUUID(), own: true };
 	if (key.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -126,14 +110,15 @@ export function idempotencyKey(
 
 /** A required string parameter that must not be blank. */
 export function requiredString(this: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
-	const value = String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
-	if (value === '') throw new NodeOperationError(this.getNode(), `${label} is required`, { itemIndex });
+	const value = nonBlank(String(this.getNodeParameter(name, itemIndex, '') ?? ''));
+	if (value === undefined) throw new NodeOperationError(this.getNode(), `${label} is required`, { itemIndex });
 	return value;
 }
 
 /** Items about the same person share this ordering key; emails compare trimmed and case-blind. */
 export function emailOrderingKey(email: unknown): string | undefined {
-	return typeof email === 'string' && email.trim() !== '' ? `email:${email.trim().toLowerCase()}` : undefined;
+	const address = nonBlank(email);
+	return address === undefined ? undefined : `email:${address.toLowerCase()}`;
 }
 
 /** The ordering key for operations addressed by the email parameter. */
