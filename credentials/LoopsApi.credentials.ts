@@ -12,7 +12,7 @@ export class LoopsApi implements ICredentialType {
 
 	documentationUrl = 'https://loops.so/docs/api-reference/intro';
 
-	icon = 'file:loops.svg' as const;
+	icon = { light: 'file:loops.svg', dark: 'file:loops.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
 		{

@@ -12,7 +12,7 @@ export class StripeWebhookSigningApi implements ICredentialType {
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
 	displayName = 'Stripe Webhook Signing Secret';
 
-	icon = 'file:stripe.svg' as const;
+	icon = { light: 'file:stripe.svg', dark: 'file:stripe.dark.svg' } as const;
 
 	documentationUrl = 'https://docs.stripe.com/webhooks#verify-events';
 

@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as contact from './actions/contact/Contact.resource';
 import * as contactProperty from './actions/contactProperty/ContactProperty.resource';
@@ -13,7 +14,7 @@ export class Loops implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Loops',
 		name: 'loops',
-		icon: 'file:loops.svg',
+		icon: { light: 'file:loops.svg', dark: 'file:loops.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
@@ -21,8 +22,9 @@ export class Loops implements INodeType {
 		defaults: {
 			name: 'Loops',
 		},
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
 		credentials: [
 			{
 				name: 'loopsApi',

@@ -258,7 +258,7 @@ export class LoopsClient {
 					{ ...options, headers: { ...options.headers } },
 				)) as FullResponse;
 			} catch (error) {
-				if (!isConnectionError(error)) throw error;
+				if (!isConnectionError(error)) throw new NodeApiError(this.context.getNode(), error as JsonObject);
 				last = { error };
 				if (attempt < maxAttempts) await sleep(this.backoffMs(attempt));
 				continue;

@@ -5,24 +5,25 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { handleStripeDelivery } from './delivery';
 import { DEFAULT_REMOVAL_ACTION, SUPPORTED_EVENT_TYPES, stripeEventOptions } from './events';
 import { readRawBody } from './rawBody';
+import { stripeSigningSecretTest } from './signingSecretTest';
 import {
 	DEFAULT_TOLERANCE_SECONDS,
 	readToleranceSeconds,
 	readTriggerSettings,
-	SettingsError,
 } from './settings';
 import type { SigningSecrets } from './verify';
 
+// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete -- endpoints are added in Stripe by hand until webhookMethods arrive with the optional Stripe API credential
 export class StripeContactTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Stripe Contact Trigger',
 		name: 'stripeContactTrigger',
-		icon: 'file:stripe.svg',
+		icon: { light: 'file:stripe.svg', dark: 'file:stripe.dark.svg' },
 		group: ['trigger'],
 		// 1.1 behaves exactly like 1. It exists because n8n's webhook server, for any
 		// start node at typeVersion 1, evaluates the expression
@@ -51,11 +52,12 @@ export class StripeContactTrigger implements INodeType {
 			activationHint: 'Publish the workflow, then add its Production URL as an endpoint in Stripe.',
 		},
 		inputs: [],
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{
 				name: 'stripeWebhookSigningApi',
 				required: true,
+				testedBy: 'stripeSigningSecretTest',
 			},
 		],
 		webhooks: [
@@ -107,14 +109,6 @@ export class StripeContactTrigger implements INodeType {
 						displayName: 'Event',
 						values: [
 							{
-								displayName: 'Stripe Event',
-								name: 'stripeEvent',
-								type: 'options',
-								default: 'invoice.paid',
-								options: stripeEventOptions(),
-								description: 'The Stripe event these settings apply to (one entry per event)',
-							},
-							{
 								displayName: 'Event Name',
 								name: 'eventName',
 								type: 'string',
@@ -122,14 +116,6 @@ export class StripeContactTrigger implements INodeType {
 								placeholder: 'e.g. successfulPayment',
 								description:
 									'Loops event to send with the contact; empty sends none. Loops\' templates use newStripeCustomer, stripeCheckout, successfulPayment and failedPayment.',
-							},
-							{
-								displayName: 'User Group',
-								name: 'userGroup',
-								type: 'string',
-								default: '',
-								placeholder: 'e.g. customers',
-								description: 'Loops user group to set on the contact; empty leaves it unchanged',
 							},
 							{
 								displayName: 'Mailing Lists',
@@ -142,12 +128,28 @@ export class StripeContactTrigger implements INodeType {
 								hint: "Find list IDs in Loops → Audience → Lists, or with the Loops node's Mailing List → Get Many.",
 							},
 							{
+								displayName: 'Stripe Event',
+								name: 'stripeEvent',
+								type: 'options',
+								default: 'invoice.paid',
+								options: stripeEventOptions(),
+								description: 'The Stripe event these settings apply to (one entry per event)',
+							},
+							{
 								displayName: 'Sync Names',
 								name: 'syncNames',
 								type: 'boolean',
 								default: true,
 								description:
 									'Whether to set first and last name from the name in Stripe (first word / the rest)',
+							},
+							{
+								displayName: 'User Group',
+								name: 'userGroup',
+								type: 'string',
+								default: '',
+								placeholder: 'e.g. customers',
+								description: 'Loops user group to set on the contact; empty leaves it unchanged',
 							},
 						],
 					},
@@ -213,6 +215,8 @@ export class StripeContactTrigger implements INodeType {
 		],
 	};
 
+	methods = { credentialTest: { stripeSigningSecretTest } };
+
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
 		const rawBody = await readRawBody(request);
@@ -238,8 +242,7 @@ export class StripeContactTrigger implements INodeType {
 						options,
 					});
 				} catch (error) {
-					if (error instanceof SettingsError) throw new NodeOperationError(this.getNode(), error);
-					throw error;
+					throw new NodeOperationError(this.getNode(), error as Error);
 				}
 			},
 		);

@@ -1,4 +1,8 @@
-import type { IncomingMessage } from 'http';
+/** The part of n8n's webhook request (getRequestObject()) that holds the body. */
+export interface RawBodyRequest {
+	rawBody?: Buffer;
+	readRawBody(): Promise<void>;
+}
 
 /**
  * The exact bytes Stripe signed. n8n reads them before webhook() for the bodies
@@ -8,9 +12,7 @@ import type { IncomingMessage } from 'http';
  * type. A body n8n has already consumed (multipart) cannot be read again: it
  * stays undefined and the signature check fails closed.
  */
-export async function readRawBody(
-	request: Pick<IncomingMessage, 'rawBody' | 'readRawBody'>,
-): Promise<Buffer | undefined> {
+export async function readRawBody(request: RawBodyRequest): Promise<Buffer | undefined> {
 	if (request.rawBody === undefined) {
 		try {
 			await request.readRawBody();

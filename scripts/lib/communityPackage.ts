@@ -5,7 +5,8 @@
  *   2. drop devDependencies, peerDependencies and optionalDependencies from its package.json
  *      (n8n-workflow is a peer: n8n provides it, it must not be installed next to the package)
  *   3. `npm install --audit=false --fund=false --bin-links=false --install-strategy=shallow
- *      --ignore-scripts=true --package-lock=false` inside that folder (fetches `stripe`)
+ *      --ignore-scripts=true --package-lock=false` inside that folder (with no runtime
+ *      dependencies it installs nothing; n8n runs it all the same)
  *   4. record the version in <userFolder>/.n8n/nodes/package.json
  * On start n8n scans .n8n/nodes/node_modules/n8n-nodes-* and loads the package from there.
  */

@@ -10,8 +10,8 @@ const root = join(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageManifest;
 const declaredEntryPoints = [...manifest.n8n.nodes, ...manifest.n8n.credentials];
 
-/** Modules the package may load at run time: n8n provides n8n-workflow; stripe is the one dependency. */
-const runtimeModules = new Set(['n8n-workflow', 'stripe']);
+/** The one package the package may load at run time: n8n provides n8n-workflow. */
+const runtimeModules = new Set(['n8n-workflow']);
 const topLevelFiles = new Set(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']);
 const shippedDistFile = /^dist\/(nodes|credentials)\/.+\.(js|json|svg|png)$/;
 
@@ -114,7 +114,7 @@ describe('the published package', () => {
 		expect(referenced.filter((icon) => !files.includes(icon))).toEqual([]);
 	});
 
-	it('loads at run time only shipped files, Node built-ins, n8n-workflow and stripe', () => {
+	it('loads at run time only shipped files, Node built-ins and n8n-workflow', () => {
 		const problems: string[] = [];
 		for (const file of files.filter((path) => path.endsWith('.js'))) {
 			for (const specifier of requiredModules(file)) {
@@ -137,8 +137,8 @@ describe('the published package', () => {
 });
 
 describe('package.json for the community-node route', () => {
-	it('depends at run time on stripe only and expects n8n-workflow from the host', () => {
-		expect(Object.keys(manifest.dependencies ?? {})).toEqual(['stripe']);
+	it('has no runtime dependencies and expects n8n-workflow from the host', () => {
+		expect(manifest.dependencies ?? {}).toEqual({});
 		expect(Object.keys(manifest.peerDependencies ?? {})).toEqual(['n8n-workflow']);
 		expect(manifest.bundleDependencies ?? manifest.bundledDependencies).toBeUndefined();
 	});

@@ -65,10 +65,11 @@ describe('the node description is generated from the table', () => {
 		const eventSettings = property('eventSettings') as any;
 		expect(eventSettings.type).toBe('fixedCollection');
 		expect(eventSettings.typeOptions.multipleValues).toBe(true);
-		const fields = eventSettings.options[0].values;
-		expect(fields.map((f: { name: string }) => f.name)).toEqual(['stripeEvent', 'eventName', 'userGroup', 'mailingLists', 'syncNames']);
-		expect(fields[0].options).toEqual(stripeEventOptions());
-		expect(fields[4].default).toBe(true);
+		const fields: Array<{ name: string; options?: unknown; default: unknown }> = eventSettings.options[0].values;
+		const field = (name: string) => fields.find((f) => f.name === name)!;
+		expect(fields.map((f) => f.name).sort()).toEqual(['eventName', 'mailingLists', 'stripeEvent', 'syncNames', 'userGroup']);
+		expect(field('stripeEvent').options).toEqual(stripeEventOptions());
+		expect(field('syncNames').default).toBe(true);
 	});
 
 	it('has the names, options and webhook that workflows rely on (docs/contracts.md)', () => {
@@ -79,7 +80,9 @@ describe('the node description is generated from the table', () => {
 		expect(description.defaultVersion).toBe(1.1);
 		expect(description.inputs).toEqual([]);
 		expect(description.outputs).toEqual(['main']);
-		expect(description.credentials).toEqual([{ name: 'stripeWebhookSigningApi', required: true }]);
+		expect(description.credentials).toEqual([
+			{ name: 'stripeWebhookSigningApi', required: true, testedBy: 'stripeSigningSecretTest' },
+		]);
 		expect(description.webhooks).toEqual([
 			expect.objectContaining({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'stripe' }),
 		]);
