@@ -3,8 +3,10 @@
  * (verify + parse + filter + normalize, the pure handleStripeDelivery that
  * webhook() adapts), next to
  *   (a) the floor: HMAC-SHA256 + timingSafeEqual + JSON.parse of the same bytes,
- *       the least any verifying endpoint can do, and
- *   (b) the stripe package's signature verification alone.
+ *       the least any verifying endpoint can do,
+ *   (b) the stripe package's signature verification alone (a devDependency: the
+ *       package itself verifies with node:crypto), and
+ *   (c) the package's own signature check alone, on the same Buffer.
  * Contenders run side by side in one process: warm-up, then rounds in rotating
  * order, median ns/op over the rounds. Ratios are printed, not asserted: the
  * machine is shared and noisy. Target: trigger ≤ 1.3× the floor.
@@ -13,6 +15,7 @@ import { createHmac, timingSafeEqual } from 'crypto';
 import Stripe from 'stripe';
 
 import { handleStripeDelivery } from '../nodes/StripeContactTrigger/delivery';
+import { checkStripeSignature } from '../nodes/StripeContactTrigger/verify';
 import { readTriggerSettings } from '../nodes/StripeContactTrigger/settings';
 import { buildStripeEvent, SEED_EVENT_TYPES, signStripeDelivery } from '../test/fixtures/stripeEvents';
 
@@ -58,6 +61,12 @@ function contendersFor(rawBody: Buffer, header: string): Contender[] {
 			name: 'stripe verify',
 			run: () => {
 				if (stripeSignature.verifyHeader(rawBody, header, SECRET, TOLERANCE)) sink += 1;
+			},
+		},
+		{
+			name: 'signature check',
+			run: () => {
+				if (checkStripeSignature(rawBody, header, SECRET, TOLERANCE).valid) sink += 1;
 			},
 		},
 		{
@@ -123,6 +132,7 @@ function bench(label: string, event: object): void {
 	row('(a) floor: HMAC-SHA256 + timingSafeEqual + JSON.parse', floor);
 	row('(b) stripe package verification alone', stripe);
 	for (const [title, name] of [
+		['(c) this package\'s signature check alone (node:crypto)', 'signature check'],
 		['trigger: verify + parse + filter + normalize', 'trigger'],
 		['  … plus reading the node settings (as webhook() does)', 'trigger + settings'],
 	]) {
