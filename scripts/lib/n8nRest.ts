@@ -1,6 +1,7 @@
 /**
  * The slice of n8n's internal REST API (/rest, cookie session) the local tools need:
- * owner setup, login and reading executions. Verified against n8n 1.123 and 2.41.
+ * owner setup, login, reading executions and testing a credential. Verified against n8n 1.123 and 2.41
+ * (the credential test against 2.41).
  */
 
 export interface OwnerAccount {
@@ -8,6 +9,11 @@ export interface OwnerAccount {
 	password: string;
 	firstName: string;
 	lastName: string;
+}
+
+export interface CredentialTestResult {
+	status: 'OK' | 'Error';
+	message: string;
 }
 
 export interface ExecutionSummary {
@@ -113,5 +119,15 @@ export class N8nRestSession {
 			if (results.length < PAGE_SIZE) return all;
 			lastId = results[results.length - 1].id;
 		}
+	}
+
+	/**
+	 * What the editor asks when a credential is saved: n8n tests the stored credential
+	 * `id` with `data` as entered (n8n accepts only credentials the user can read).
+	 */
+	async testCredential(credential: { id: string; name: string; type: string; data: object }): Promise<CredentialTestResult> {
+		const answer = await restCall(this.baseUrl, 'POST', '/credentials/test', { credentials: credential }, this.cookie);
+		if (answer.status !== 200) throw new Error(`POST /rest/credentials/test failed: ${describe(answer)}`);
+		return (answer.body as { data: CredentialTestResult }).data;
 	}
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 import { buildStripeEvent, signStripeDelivery } from '../fixtures/stripeEvents';
 import { communityNodesFolder } from '../../scripts/lib/communityPackage';
+import { STRIPE_SIGNING_CREDENTIAL } from '../../scripts/lib/examples';
 import { deliver, finishedExecutions } from './support/deliveries';
 import { SIGNING_SECRET, startE2eEnvironment, withN8nLog, type E2eEnvironment } from './support/environment';
 import { ALL_EVENTS_WORKFLOW_ID, e2eWorkflows, EVENT_NAMES, webhookPathOf } from './support/workflows';
@@ -60,16 +61,29 @@ afterAll(async () => {
 });
 
 describe('the package inside n8n', () => {
-	e2e('is installed like a community package, with its stripe dependency and without n8n-workflow', async () => {
+	e2e('is installed like a community package: nothing next to it, n8n-workflow from n8n itself', async () => {
 		const nodesFolder = communityNodesFolder(environment().n8n.userFolder);
 		const packageFolder = join(nodesFolder, 'node_modules', 'n8n-nodes-stripe-loops');
 		expect(existsSync(join(packageFolder, 'dist/nodes/StripeContactTrigger/StripeContactTrigger.node.js'))).toBe(true);
 		expect(existsSync(join(packageFolder, 'dist/nodes/Loops/Loops.node.js'))).toBe(true);
-		expect(existsSync(join(packageFolder, 'node_modules/stripe/package.json'))).toBe(true);
-		expect(existsSync(join(packageFolder, 'node_modules/n8n-workflow'))).toBe(false);
+		// No runtime dependencies: the signatures below are checked without the stripe package.
+		expect(existsSync(join(packageFolder, 'node_modules'))).toBe(false);
 		const ledger = JSON.parse(readFileSync(join(nodesFolder, 'package.json'), 'utf8')) as { dependencies: object };
 		expect(ledger.dependencies).toHaveProperty('n8n-nodes-stripe-loops');
 		expect(environment().n8n.logText()).not.toMatch(/Failed to load package|Skipping package "n8n-nodes-stripe-loops"/);
+	});
+
+	e2e("tests the signing-secret credential with the trigger's check of its form", async () => {
+		const credential = { ...STRIPE_SIGNING_CREDENTIAL, type: 'stripeWebhookSigningApi' };
+		const { session } = environment();
+		expect(await session.testCredential({ ...credential, data: { signingSecret: SIGNING_SECRET } })).toEqual({
+			status: 'OK',
+			message: expect.stringContaining('whsec_'),
+		});
+		const apiKey = 'sk_test_51Hx2bLKn0pQeXampleKey0000000000000000';
+		const pastedKey = await session.testCredential({ ...credential, data: { signingSecret: apiKey } });
+		expect(pastedKey).toEqual({ status: 'Error', message: expect.stringContaining('is a Stripe API key') });
+		expect(pastedKey.message).not.toContain(apiKey);
 	});
 });
 
