@@ -206,7 +206,7 @@ describe('row 4: authentic body that is not a Stripe event → 400 {"error":…}
 		expectNoExecution(result);
 	});
 
-	it('a signed empty body is not a delivery (401: the stripe package verifies nothing without a payload)', async () => {
+	it('a signed empty body is not a delivery (401: like Stripe’s own verifier, nothing is verified without a payload)', async () => {
 		const result = await send(signStripeDelivery('', SECRET));
 		expect(result.status).toBe(401);
 		expect(result.body).toEqual({ error: 'empty body' });
