@@ -63,6 +63,12 @@ function describe(answer: RestAnswer): string {
 /** A logged-in session as the instance owner. */
 const PAGE_SIZE = 100;
 
+interface ExecutionPage {
+	results: ExecutionSummary[];
+	/** 2.x only: the next page's cursor, null on the last page. */
+	nextCursor?: string | null;
+}
+
 export class N8nRestSession {
 	private constructor(
 		readonly baseUrl: string,
@@ -96,18 +102,17 @@ export class N8nRestSession {
 
 	/**
 	 * Executions of one workflow (or all), newest first, including running ones. n8n serves at most
-	 * 100 a page (2.41 refuses more), so this pages down with `lastId`.
+	 * 100 a page (2.41 refuses more): 2.x pages with the `nextCursor` it returns, 1.x with `lastId`.
 	 */
 	async listExecutions(workflowId?: string): Promise<ExecutionSummary[]> {
 		const filter = workflowId ? `&filter=${encodeURIComponent(JSON.stringify({ workflowId }))}` : '';
 		const all: ExecutionSummary[] = [];
-		for (let lastId: string | undefined; ; ) {
-			const page = lastId === undefined ? '' : `&lastId=${encodeURIComponent(lastId)}`;
+		for (let page = ''; ; ) {
 			const answer = await restCall(this.baseUrl, 'GET', `/executions?limit=${PAGE_SIZE}${filter}${page}`, undefined, this.cookie);
 			if (answer.status !== 200) throw new Error(`GET /rest/executions failed: ${describe(answer)}`);
-			const { results } = (answer.body as { data: { results: ExecutionSummary[] } }).data;
+			const data = (answer.body as { data: ExecutionPage }).data;
 			all.push(
-				...results.map(({ id, workflowId: wf, mode, status, createdAt, stoppedAt }) => ({
+				...data.results.map(({ id, workflowId: wf, mode, status, createdAt, stoppedAt }) => ({
 					id,
 					workflowId: wf,
 					mode,
@@ -116,8 +121,13 @@ export class N8nRestSession {
 					stoppedAt,
 				})),
 			);
-			if (results.length < PAGE_SIZE) return all;
-			lastId = results[results.length - 1].id;
+			if ('nextCursor' in data) {
+				if (!data.nextCursor) return all;
+				page = `&cursor=${encodeURIComponent(data.nextCursor)}`;
+			} else {
+				if (data.results.length < PAGE_SIZE) return all;
+				page = `&lastId=${encodeURIComponent(data.results[data.results.length - 1].id)}`;
+			}
 		}
 	}
 
