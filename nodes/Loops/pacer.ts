@@ -105,6 +105,10 @@ const SHARED_PACE = 0.9;
 const APPROACH = 0.1;
 /** Alone again, the share grows back by this part of the limit per second. */
 const INCREASE_ALONE = 0.5;
+/** Each 429 widens the window by this much, up to the maximum; it narrows again by the relax rate. */
+const SLACK_STEP_MS = 50;
+const MAX_EXTRA_SLACK_MS = 300;
+const SLACK_RELAX_PER_SECOND_MS = 10;
 /** How long everyone waits after a 429 that came without Retry-After. */
 const RATE_LIMITED_HOLD_MS = 500;
 /** While Loops fails, waiters re-check their budgets at least this often. */
@@ -119,6 +123,11 @@ export class LoopsPacer {
 	private others = 0;
 
 	private lastDecreaseAt = Number.NEGATIVE_INFINITY;
+
+	/** Added to the window after 429s; shrinks again while none come. */
+	private extraSlackMs = 0;
+
+	private slackCheckedAt: number | undefined;
 
 	private lastAdjustAt: number | undefined;
 
@@ -163,9 +172,13 @@ export class LoopsPacer {
 		return this.queue.length;
 	}
 
-	/** No more than `startsPerWindow` starts fall within this span. */
+	/**
+	 * No more than `startsPerWindow` starts fall within this span. Its slack
+	 * beyond 1000 ms absorbs the varying time from start to arrival at Loops;
+	 * a 429 (arrivals bunched more than that) widens it for a while.
+	 */
 	get windowMs(): number {
-		return 1000 / this.settings.paceShare;
+		return 1000 / this.settings.paceShare + this.extraSlackMs;
 	}
 
 	get intervalMs(): number {
@@ -266,7 +279,9 @@ export class LoopsPacer {
 		this.failures = 0;
 		this.unavailableSince = undefined;
 		this.learnLimit(outcome.limit);
+		this.relaxSlack(now);
 		if (outcome.kind === 'rateLimited') {
+			if (now - this.lastDecreaseAt >= this.windowMs) this.extraSlackMs = Math.min(MAX_EXTRA_SLACK_MS, this.extraSlackMs + SLACK_STEP_MS);
 			this.decrease(now);
 			this.holdOff(outcome.retryAfterMs ?? Math.min(RATE_LIMITED_HOLD_MS, this.settings.maxDelayMs));
 			return;
@@ -311,6 +326,12 @@ export class LoopsPacer {
 	private approach(target: number, now: number): void {
 		this.lastAdjustAt = now;
 		this.shareOfLimit += APPROACH * (target - this.shareOfLimit);
+	}
+
+	private relaxSlack(now: number): void {
+		const elapsed = this.slackCheckedAt === undefined ? 0 : Math.max(0, now - this.slackCheckedAt);
+		this.slackCheckedAt = now;
+		this.extraSlackMs = Math.max(0, this.extraSlackMs - (SLACK_RELAX_PER_SECOND_MS * elapsed) / 1000);
 	}
 
 	private decrease(now: number): void {

@@ -148,3 +148,16 @@ describe('isConnectionError', () => {
 		expect(isConnectionError(new Error('Bad request'))).toBe(false);
 	});
 });
+
+describe('LoopsPacer when arrivals bunch (a busy host delays requests after they start)', () => {
+	it('a 429 widens the window for a while, so the same bunching stops hitting the limit', async () => {
+		const clock = new VirtualClock();
+		const pacer = new LoopsPacer(SETTINGS, clock);
+		const before = pacer.windowMs;
+		(await clock.run(pacer.acquire({ budgetMs: 1000 }))).done({ kind: 'rateLimited', limit: '10' });
+		expect(pacer.windowMs).toBeGreaterThan(before);
+		await clock.run(clock.sleep(600_000));
+		(await clock.run(pacer.acquire({ budgetMs: 1000 }))).done({ kind: 'answered', limit: '10', remaining: '9' });
+		expect(pacer.windowMs).toBeCloseTo(before);
+	});
+});
