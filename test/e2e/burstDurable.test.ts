@@ -12,7 +12,7 @@ import { startE2eEnvironment, withN8nLog, type E2eEnvironment } from './support/
 const runsHere = N8N_VERSION === SUPPORTED_N8N_VERSIONS.newest || process.env.E2E_BURST === 'all';
 const describeBurst = runsHere ? describe : describe.skip;
 
-const RETRY_BUDGET_SECONDS = 20;
+const RETRY_BUDGET_SECONDS = 5;
 const shortBudget = burstWorkflow({
 	id: 'burstDurable0001',
 	webhookId: '9e2e0000-0000-4000-8000-0000b0a57d01',
@@ -37,7 +37,7 @@ describeBurst('durable mode: Stripe redelivers what n8n could not finish (n8n de
 	});
 
 	it(
-		`Loops down for 60 s, longer than the node's ${RETRY_BUDGET_SECONDS} s retry budget: failed executions answer 500, Stripe redelivers, nothing lost, nothing twice`,
+		`Loops down for 60 s, longer than the node's ${RETRY_BUDGET_SECONDS} s retry budget: failed executions are not acknowledged, Stripe redelivers, nothing lost, nothing twice`,
 		withN8nLog(() => env, async () => {
 			const { n8n, loops } = env!;
 			const { people, events } = renewals('c1', 300);
@@ -52,7 +52,8 @@ describeBurst('durable mode: Stripe redelivers what n8n could not finish (n8n de
 			});
 
 			console.log(`durable (c), outage beyond the budget: ${JSON.stringify(run.tally)}; Stripe attempts ${JSON.stringify(run.report.results)}`);
-			expect(run.report.results['500']).toBeGreaterThan(0); // executions that ran out of budget told Stripe
+			// Executions that ran out of budget answered 500 (or, on a slow host, Stripe's 20 s ran out first).
+			expect((run.report.results['500'] ?? 0) + (run.report.results.timeout ?? 0)).toBeGreaterThan(0);
 			expect(run.report.gaveUp).toBe(0);
 			expect(run.tally).toMatchObject({ contactsLost: 0, emailsLost: 0, emailsTwice: 0 });
 		}),
