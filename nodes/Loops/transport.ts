@@ -116,7 +116,7 @@ const CONNECTION_ERROR_CODES = new Set([
 ]);
 
 export class LoopsClient {
-	private team: Promise<{ baseUrl: string; pacer: LoopsPacer }> | undefined;
+	private team: Promise<{ baseUrl: string; apiKey: string; pacer: LoopsPacer }> | undefined;
 
 	readonly settings: Readonly<LoopsTransportSettings>;
 
@@ -129,7 +129,7 @@ export class LoopsClient {
 	}
 
 	async request<T = IDataObject>(request: LoopsRequest): Promise<LoopsResponse<T>> {
-		const { baseUrl, pacer } = await this.resolveTeam();
+		const { baseUrl, apiKey, pacer } = await this.resolveTeam();
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: `${baseUrl}${request.path}`,
@@ -149,11 +149,12 @@ export class LoopsClient {
 			trouble.attempts++;
 			let response: FullResponse;
 			try {
-				response = (await this.context.helpers.httpRequestWithAuthentication.call(
-					this.context,
-					'loopsApi',
-					{ ...options, headers: { ...options.headers } },
-				)) as FullResponse;
+				// The key was read once per execution: a per-request credential lookup would
+				// delay the request by a varying time after its paced start.
+				response = (await this.context.helpers.httpRequest({
+					...options,
+					headers: { ...options.headers, Authorization: `Bearer ${apiKey}` },
+				})) as FullResponse;
 			} catch (error) {
 				if (!isConnectionError(error)) {
 					turn.done({ kind: 'abandoned' });
@@ -196,7 +197,7 @@ export class LoopsClient {
 				trouble.last ??= { problem: error.lastProblem ?? 'Loops did not answer' };
 				throw this.exhaustedError(trouble, request);
 			}
-			throw error;
+			throw new NodeApiError(this.context.getNode(), error as JsonObject);
 		}
 	}
 
@@ -218,10 +219,11 @@ export class LoopsClient {
 		if (this.cancelSignal()?.aborted) throw this.cancelledError();
 	}
 
-	private async resolveTeam(): Promise<{ baseUrl: string; pacer: LoopsPacer }> {
+	private async resolveTeam(): Promise<{ baseUrl: string; apiKey: string; pacer: LoopsPacer }> {
 		this.team ??= this.context.getCredentials('loopsApi').then((credentials) => {
 			const baseUrl = String(credentials.baseUrl || 'https://app.loops.so/api/v1').replace(/\/+$/, '');
-			return { baseUrl, pacer: pacerForTeam(baseUrl, String(credentials.apiKey ?? ''), this.settings) };
+			const apiKey = String(credentials.apiKey ?? '').trim();
+			return { baseUrl, apiKey, pacer: pacerForTeam(baseUrl, apiKey, this.settings) };
 		});
 		return await this.team;
 	}
