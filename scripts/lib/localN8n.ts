@@ -69,7 +69,13 @@ export interface LocalN8nOptions {
 	logFile?: string;
 	/** Default: ensureN8nInstalled() (runs scripts/install-n8n.sh when needed). */
 	installation?: N8nInstallation;
+	/** Which n8n process start() runs: `n8n start` (default), or queue mode's `n8n worker` / `n8n webhook`. */
+	role?: N8nRole;
+	/** Extra arguments for that command, e.g. `--concurrency=5` for a worker. */
+	roleArgs?: string[];
 }
+
+export type N8nRole = 'start' | 'worker' | 'webhook';
 
 export const DEFAULT_OWNER: OwnerAccount = {
 	email: 'owner@n8n-nodes-stripe-loops.test',
@@ -78,7 +84,12 @@ export const DEFAULT_OWNER: OwnerAccount = {
 	lastName: 'Owner',
 };
 
-const READY_LINE = 'Editor is now accessible';
+/** What each kind of n8n process prints once it serves. */
+const READY_LINES: Record<N8nRole, string> = {
+	start: 'Editor is now accessible',
+	worker: 'n8n worker is now ready',
+	webhook: 'Webhook listener waiting for requests',
+};
 
 /**
  * Variables from the caller's environment that would change how n8n behaves; n8n gets only ours.
@@ -215,14 +226,20 @@ export class LocalN8n {
 		return output;
 	}
 
-	/** `n8n start`; resolves once the editor is reachable, rejects (with the log) if n8n exits or times out. */
+	/**
+	 * `n8n start` (or the `role` command); resolves once it serves (the editor is reachable, the worker
+	 * takes jobs, the webhook processor listens), rejects (with the log) if n8n exits or times out.
+	 */
 	async start({ timeoutMs = 180_000 } = {}): Promise<void> {
 		this.assertStopped('start');
-		this.server = this.spawnN8n(['start'], undefined);
+		const role = this.options.role ?? 'start';
+		const readyLine = READY_LINES[role];
+		const alreadyLogged = this.logLines.length;
+		this.server = this.spawnN8n([role, ...(this.options.roleArgs ?? [])], undefined);
 		const startedAt = Date.now();
 		await new Promise<void>((resolve, reject) => {
 			const timer = setInterval(() => {
-				if (this.logLines.some((line) => line.includes(READY_LINE))) {
+				if (this.logLines.slice(alreadyLogged).some((line) => line.includes(readyLine))) {
 					clearInterval(timer);
 					resolve();
 				} else if (!this.running) {
@@ -283,6 +300,17 @@ export class LocalN8n {
 		process.off('exit', this.killOnExit);
 		this.server = undefined;
 		if (this.removeOnStop) rmSync(this.userFolder, { recursive: true, force: true });
+	}
+
+	/** SIGKILL to n8n's whole process group, as a crash or an OOM kill would; resolves once it is gone. */
+	async kill(): Promise<void> {
+		const server = this.server;
+		if (server && this.running) {
+			const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+			killGroup(server, 'SIGKILL');
+			await exited;
+		}
+		this.server = undefined;
 	}
 
 	/** Spawns n8n in its own process group; its lines go to the log (prefixed) and to `sink`. */

@@ -1,0 +1,196 @@
+/**
+ * n8n in queue mode on one machine: a main process, N workers and M webhook processors sharing a
+ * fresh PostgreSQL database and a fresh Redis prefix, each process with its own user folder, ports
+ * and its own copy of this package, installed the community-node way. Built from LocalN8n:
+ *
+ *   const n8n = await launchQueueN8n({ pack, workers: 2, webhookProcessors: 2, credentials, workflows,
+ *                                      publish: ['wfId'], webhookPaths: ['<webhookId>/stripe'] });
+ *   n8n.webhookUrls('<webhookId>/stripe');   // one production URL per webhook processor
+ *   const session = await n8n.main.ownerSession();
+ *   await n8n.workers[0].kill();             // a worker crash (SIGKILL to its process group)
+ *   await n8n.stop();                        // every process, then the database and the Redis keys
+ */
+import { appendFileSync } from 'node:fs';
+
+import { type PackedPackage } from './communityPackage';
+import {
+	ensureN8nInstalled,
+	LocalN8n,
+	type CredentialToImport,
+	type LocalN8nOptions,
+	type N8nRole,
+	type WorkflowToImport,
+} from './localN8n';
+import { createQueueRunStorage, queueServicesFromEnv, type QueueRunStorage, type QueueServices } from './queueServices';
+
+export interface QueueN8nOptions {
+	/** Installed into every process (each loads community packages from its own user folder). */
+	pack?: PackedPackage;
+	workers?: number;
+	webhookProcessors?: number;
+	/** `n8n worker --concurrency`; default: n8n's (10). */
+	workerConcurrency?: number;
+	credentials?: CredentialToImport[];
+	workflows?: WorkflowToImport[];
+	publish?: string[];
+	/** Production webhook paths every webhook processor must serve before launch resolves. */
+	webhookPaths?: string[];
+	/**
+	 * Whether main answers production webhooks too. Default false: n8n's advice once webhook processors
+	 * run (N8N_DISABLE_PRODUCTION_MAIN_PROCESS), and it proves the processors do the work.
+	 */
+	mainServesProductionWebhooks?: boolean;
+	/** Fixed ports for main, e.g. 5678 for `npm run start:queue`. */
+	mainPort?: number;
+	/** N8N_USER_FOLDER of main (default: a temp folder); workers and webhook processors always get temp folders. */
+	mainUserFolder?: string;
+	encryptionKey?: string;
+	/** Extra environment for every process. */
+	env?: Record<string, string>;
+	/** Every line any process prints, prefixed with its name ("main", "worker-1", "webhook-2"). */
+	onLog?: (line: string) => void;
+	logFile?: string;
+	services?: QueueServices;
+	/** Goes into the database name and Redis prefix, to tell runs apart. */
+	label?: string;
+}
+
+export interface QueueProcess {
+	name: string;
+	role: N8nRole;
+	n8n: LocalN8n;
+}
+
+const DEFAULT_ENCRYPTION_KEY = 'n8n-nodes-stripe-loops-queue-key';
+
+export class QueueN8n {
+	private readonly logLines: string[] = [];
+
+	private constructor(
+		readonly storage: QueueRunStorage,
+		readonly main: LocalN8n,
+		readonly workers: LocalN8n[],
+		readonly webhookProcessors: LocalN8n[],
+		private readonly names: Map<LocalN8n, string>,
+		private readonly options: QueueN8nOptions,
+	) {}
+
+	/** Creates the storage and the (stopped) processes; installs nothing yet. */
+	static async create(options: QueueN8nOptions = {}): Promise<QueueN8n> {
+		const installation = await ensureN8nInstalled(options.onLog ?? console.log);
+		const storage = await createQueueRunStorage(installation, options.services ?? queueServicesFromEnv(), options.label);
+		const names = new Map<LocalN8n, string>();
+		let instance: QueueN8n | undefined;
+		const make = async (name: string, role: N8nRole, extra: Partial<LocalN8nOptions> = {}) => {
+			const n8n = await LocalN8n.create({
+				installation,
+				role,
+				encryptionKey: options.encryptionKey ?? DEFAULT_ENCRYPTION_KEY,
+				env: {
+					...storage.env,
+					...(role === 'start' && !options.mainServesProductionWebhooks
+						? { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' }
+						: {}),
+					...options.env,
+				},
+				onLog: (line) => instance?.record(name, line),
+				...extra,
+			});
+			names.set(n8n, name);
+			return n8n;
+		};
+		try {
+			const main = await make('main', 'start', { port: options.mainPort, userFolder: options.mainUserFolder });
+			const concurrency = options.workerConcurrency ? [`--concurrency=${options.workerConcurrency}`] : [];
+			const workers: LocalN8n[] = [];
+			for (let i = 1; i <= (options.workers ?? 2); i++) workers.push(await make(`worker-${i}`, 'worker', { roleArgs: concurrency }));
+			const webhooks: LocalN8n[] = [];
+			for (let i = 1; i <= (options.webhookProcessors ?? 2); i++) webhooks.push(await make(`webhook-${i}`, 'webhook'));
+			instance = new QueueN8n(storage, main, workers, webhooks, names, options);
+			return instance;
+		} catch (error) {
+			await storage.dispose();
+			throw error;
+		}
+	}
+
+	/** Every process, main first. */
+	get processes(): QueueProcess[] {
+		const entry = (n8n: LocalN8n, role: N8nRole) => ({ name: this.names.get(n8n) ?? role, role, n8n });
+		return [
+			entry(this.main, 'start'),
+			...this.workers.map((n8n) => entry(n8n, 'worker')),
+			...this.webhookProcessors.map((n8n) => entry(n8n, 'webhook')),
+		];
+	}
+
+	nameOf(n8n: LocalN8n): string {
+		return this.names.get(n8n) ?? '?';
+	}
+
+	/** The production URL of `path` on each webhook processor. */
+	webhookUrls(path: string): string[] {
+		return this.webhookProcessors.map((processor) => processor.webhookUrl(path));
+	}
+
+	/** Everything every process printed, one line each, prefixed with the process name. */
+	logText(): string {
+		return this.logLines.join('\n');
+	}
+
+	/** Installs the package into each process's own `.n8n/nodes`; imports and publishes through main. */
+	async prepare(): Promise<void> {
+		const { pack, credentials = [], workflows = [], publish = [] } = this.options;
+		if (pack) for (const { n8n } of this.processes) await n8n.installCommunityPackage(pack);
+		await this.main.importCredentials(credentials);
+		await this.main.importWorkflows(workflows);
+		for (const id of publish) await this.main.publishWorkflow(id);
+	}
+
+	/**
+	 * Starts main (it runs the database migrations), then the workers and webhook processors side by
+	 * side, and waits until every webhook processor serves every path in `webhookPaths`.
+	 */
+	async start(): Promise<void> {
+		await this.main.start();
+		await Promise.all([...this.workers, ...this.webhookProcessors].map((n8n) => n8n.start()));
+		await this.waitForWebhooks();
+	}
+
+	async waitForWebhooks(): Promise<void> {
+		for (const processor of this.webhookProcessors) {
+			for (const path of this.options.webhookPaths ?? []) await processor.waitForWebhook(path);
+		}
+	}
+
+	/** Stops every process (webhook processors and workers first), then drops the database and the Redis keys. */
+	async stop(): Promise<void> {
+		await Promise.all([...this.webhookProcessors, ...this.workers].map((n8n) => n8n.stop()));
+		await this.main.stop();
+		await this.storage.dispose();
+	}
+
+	private record(name: string, line: string): void {
+		const text = `[${name}] ${line}`;
+		this.logLines.push(text);
+		if (this.options.logFile) appendFileSync(this.options.logFile, `${text}\n`);
+		this.options.onLog?.(text);
+	}
+}
+
+/**
+ * create → install the package into every process → import → publish → start → wait for the
+ * webhooks, in one call. On any failure everything is stopped and the error carries the log.
+ */
+export async function launchQueueN8n(options: QueueN8nOptions = {}): Promise<QueueN8n> {
+	const n8n = await QueueN8n.create(options);
+	try {
+		await n8n.prepare();
+		await n8n.start();
+		return n8n;
+	} catch (error) {
+		await n8n.stop();
+		const message = (error as Error).message;
+		throw new Error(message.includes('\n') ? message : `${message}\n--- n8n log ---\n${n8n.logText()}`);
+	}
+}
