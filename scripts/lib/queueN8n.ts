@@ -6,7 +6,9 @@
  *   const n8n = await launchQueueN8n({ pack, workers: 2, webhookProcessors: 2, credentials, workflows,
  *                                      publish: ['wfId'], webhookPaths: ['<webhookId>/stripe'] });
  *   n8n.webhookUrls('<webhookId>/stripe');   // one production URL per webhook processor
- *   const session = await n8n.main.ownerSession();
+ *   const session = await n8n.ownerSession(); // on main
+ * It answers the calls `npm start` makes on a LocalN8n (install, import, publish, start, waitForWebhook,
+ * webhookUrl, ownerSession, running, stop), so scripts/start.ts runs either.
  *   await n8n.workers[0].kill();             // a worker crash (SIGKILL to its process group)
  *   await n8n.stop();                        // every process, then the database and the Redis keys
  */
@@ -18,7 +20,9 @@ import {
 	LocalN8n,
 	type CredentialToImport,
 	type LocalN8nOptions,
+	type N8nRestSession,
 	type N8nRole,
+	type OwnerAccount,
 	type WorkflowToImport,
 } from './localN8n';
 import { createQueueRunStorage, queueServicesFromEnv, type QueueRunStorage, type QueueServices } from './queueServices';
@@ -40,7 +44,7 @@ export interface QueueN8nOptions {
 	 * run (N8N_DISABLE_PRODUCTION_MAIN_PROCESS), and it proves the processors do the work.
 	 */
 	mainServesProductionWebhooks?: boolean;
-	/** Fixed ports for main, e.g. 5678 for `npm run start:queue`. */
+	/** Main's port, e.g. 5678 for `npm run start:queue` (default: a free one). */
 	mainPort?: number;
 	/** N8N_USER_FOLDER of main (default: a temp folder); workers and webhook processors always get temp folders. */
 	mainUserFolder?: string;
@@ -138,13 +142,41 @@ export class QueueN8n {
 		return this.logLines.join('\n');
 	}
 
-	/** Installs the package into each process's own `.n8n/nodes`; imports and publishes through main. */
-	async prepare(): Promise<void> {
-		const { pack, credentials = [], workflows = [], publish = [] } = this.options;
-		if (pack) for (const { n8n } of this.processes) await n8n.installCommunityPackage(pack);
+	/** Main's editor URL (and REST API). */
+	get editorUrl(): string {
+		return this.main.editorUrl;
+	}
+
+	/** The production URL of `path` on the first webhook processor (what Stripe would be pointed at). */
+	webhookUrl(path: string): string {
+		return this.webhookUrls(path)[0];
+	}
+
+	/** Whether every process is still up. */
+	get running(): boolean {
+		return this.processes.every(({ n8n }) => n8n.running);
+	}
+
+	/** Installs the package into each process's own `.n8n/nodes`, as each must have it. */
+	async installCommunityPackage(pack: PackedPackage): Promise<void> {
+		for (const { n8n } of this.processes) await n8n.installCommunityPackage(pack);
+	}
+
+	/** Through main: the processes share the database. */
+	async importCredentials(credentials: CredentialToImport[]): Promise<void> {
 		await this.main.importCredentials(credentials);
+	}
+
+	async importWorkflows(workflows: WorkflowToImport[]): Promise<void> {
 		await this.main.importWorkflows(workflows);
-		for (const id of publish) await this.main.publishWorkflow(id);
+	}
+
+	async publishWorkflow(id: string): Promise<void> {
+		await this.main.publishWorkflow(id);
+	}
+
+	async ownerSession(owner?: OwnerAccount): Promise<N8nRestSession> {
+		return await this.main.ownerSession(owner);
 	}
 
 	/**
@@ -154,13 +186,12 @@ export class QueueN8n {
 	async start(): Promise<void> {
 		await this.main.start();
 		await Promise.all([...this.workers, ...this.webhookProcessors].map((n8n) => n8n.start()));
-		await this.waitForWebhooks();
+		for (const path of this.options.webhookPaths ?? []) await this.waitForWebhook(path);
 	}
 
-	async waitForWebhooks(): Promise<void> {
-		for (const processor of this.webhookProcessors) {
-			for (const path of this.options.webhookPaths ?? []) await processor.waitForWebhook(path);
-		}
+	/** Waits until every webhook processor serves the production webhook at `path`. */
+	async waitForWebhook(path: string): Promise<void> {
+		for (const processor of this.webhookProcessors) await processor.waitForWebhook(path);
 	}
 
 	/** Stops every process (webhook processors and workers first), then drops the database and the Redis keys. */
@@ -184,8 +215,12 @@ export class QueueN8n {
  */
 export async function launchQueueN8n(options: QueueN8nOptions = {}): Promise<QueueN8n> {
 	const n8n = await QueueN8n.create(options);
+	const { pack, credentials = [], workflows = [], publish = [] } = options;
 	try {
-		await n8n.prepare();
+		if (pack) await n8n.installCommunityPackage(pack);
+		await n8n.importCredentials(credentials);
+		await n8n.importWorkflows(workflows);
+		for (const id of publish) await n8n.publishWorkflow(id);
 		await n8n.start();
 		return n8n;
 	} catch (error) {
