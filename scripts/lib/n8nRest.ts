@@ -86,10 +86,10 @@ export class N8nRestSession {
 		return new N8nRestSession(baseUrl, authCookie);
 	}
 
-	/** Executions of one workflow (or all), newest first, including running ones. */
+	/** The latest 100 executions of one workflow (or all), newest first, including running ones (2.41 allows no more per page). */
 	async listExecutions(workflowId?: string): Promise<ExecutionSummary[]> {
 		const filter = workflowId ? `&filter=${encodeURIComponent(JSON.stringify({ workflowId }))}` : '';
-		const answer = await restCall(this.baseUrl, 'GET', `/executions?limit=250${filter}`, undefined, this.cookie);
+		const answer = await restCall(this.baseUrl, 'GET', `/executions?limit=100${filter}`, undefined, this.cookie);
 		if (answer.status !== 200) throw new Error(`GET /rest/executions failed: ${describe(answer)}`);
 		const { results } = (answer.body as { data: { results: ExecutionSummary[] } }).data;
 		return results.map(({ id, workflowId: wf, mode, status, createdAt, stoppedAt }) => ({
