@@ -21,9 +21,8 @@ async function endpoint(decide: (eventId: string, attempt: number) => number | '
 			const n = (attempts.get(event.id) ?? 0) + 1;
 			attempts.set(event.id, n);
 			const answer = decide(event.id, n);
-			if (answer === 'hang') return;
-			if (answer === 'reset') return req.socket.resetAndDestroy();
-			res.writeHead(answer, { 'content-type': 'application/json' }).end('{}');
+			if (answer === 'reset') req.socket.resetAndDestroy();
+			else if (answer !== 'hang') res.writeHead(answer, { 'content-type': 'application/json' }).end('{}');
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
