@@ -6,6 +6,7 @@ import * as event from './actions/event/Event.resource';
 import * as mailingList from './actions/mailingList/MailingList.resource';
 import * as stripeSync from './actions/stripeSync/StripeSync.resource';
 import * as transactionalEmail from './actions/transactionalEmail/TransactionalEmail.resource';
+import { retryOptionsField } from './actions/common.descriptions';
 import { router } from './actions/router';
 import * as loadOptions from './methods/loadOptions';
 
@@ -51,6 +52,7 @@ export class Loops implements INodeType {
 			...transactionalEmail.description,
 			...mailingList.description,
 			...contactProperty.description,
+			retryOptionsField,
 		],
 	};
 

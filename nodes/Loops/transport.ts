@@ -1,11 +1,12 @@
 /**
  * The one place that talks to Loops: authentication (the loopsApi credential),
- * pacing request starts to the team's rate limit, retrying what can succeed
- * on a second try, and turning Loops' answers into n8n errors.
+ * pacing request starts to the team's rate limit (pacer.ts: one pacer per
+ * team, shared by every execution in the process), retrying what can succeed
+ * on a second try for as long as the retry budget allows, and turning Loops'
+ * answers into n8n errors.
  *
- * State lives in a LoopsClient, made once per execution: n8n may run many
- * executions in one process (or spread them over workers in queue mode), so
- * nothing here is process-global except the tunable settings.
+ * Nothing here is correctness state: a LoopsClient is made per execution, and
+ * the shared pacer is only a throttle.
  */
 import type {
 	IDataObject,
@@ -18,24 +19,33 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { isObject } from '../shared/isObject';
+import {
+	forgetPacers,
+	pacerForTeam,
+	RetryBudgetSpent,
+	WaitCancelled,
+	type AttemptOutcome,
+	type LoopsPacer,
+	type PacerSettings,
+	type Turn,
+} from './pacer';
 
-export interface LoopsTransportSettings {
-	/** Attempts per request, the first included. */
-	maxAttempts: number;
-	/** Backoff before retry n is about baseDelayMs · 2^(n-1), with jitter. */
-	baseDelayMs: number;
-	maxDelayMs: number;
+export interface LoopsTransportSettings extends PacerSettings {
+	/**
+	 * How long a request keeps retrying 429s, 5xx, timeouts and connection
+	 * errors, counted from the first one it meets. 0 tries once.
+	 */
+	retryBudgetMs: number;
 	/** Items in flight at once (request starts are paced regardless). */
 	concurrency: number;
-	/** Assumed until Loops' x-ratelimit-limit header says otherwise. */
-	initialRatePerSecond: number;
-	/** Share of the advertised limit to pace at, leaving room for network jitter. */
-	paceShare: number;
 	requestTimeoutMs: number;
 }
 
+/** Long enough to ride out a few minutes of Loops outage. */
+export const DEFAULT_RETRY_BUDGET_MS = 10 * 60_000;
+
 const DEFAULT_SETTINGS: LoopsTransportSettings = {
-	maxAttempts: 6,
+	retryBudgetMs: DEFAULT_RETRY_BUDGET_MS,
 	baseDelayMs: 500,
 	maxDelayMs: 30_000,
 	concurrency: 20,
@@ -49,135 +59,20 @@ let settings: LoopsTransportSettings = { ...DEFAULT_SETTINGS };
 /**
  * Tunes the transport for this process (tests and benchmarks use it to keep
  * backoff short). Returns a function that restores the previous settings.
+ * Shared pacers are rebuilt with the new settings.
  */
 export function configureLoopsTransport(overrides: Partial<LoopsTransportSettings>): () => void {
 	const previous = settings;
 	settings = { ...settings, ...overrides };
+	forgetPacers();
 	return () => {
 		settings = previous;
+		forgetPacers();
 	};
 }
 
 function loopsTransportSettings(): Readonly<LoopsTransportSettings> {
 	return settings;
-}
-
-/**
- * Spaces request starts so they stay under the limit Loops advertises. Starts
- * are released in arrival order on a grid of 1000 / (limit · paceShare) ms, and
- * never more than `limit` of them within 1000 / paceShare ms of each other. The
- * grid keeps starts even; the window is the guarantee: it counts the real start
- * times, so a late start cannot crowd the next second, and the slack beyond
- * 1000 ms absorbs the varying time from start to arrival at Loops. A limit
- * learnt from an answer applies at once to requests already waiting.
- */
-export class RequestPacer {
-	private lastSlotAt = Number.NEGATIVE_INFINITY;
-
-	/** The latest starts, oldest first; at most `limit` are kept. */
-	private readonly recentStarts: number[] = [];
-
-	private holdUntil = 0;
-
-	private readonly queue: Array<() => void> = [];
-
-	private pumping = false;
-
-	private wake: AbortController | undefined;
-
-	constructor(
-		private limitPerSecond: number,
-		private readonly paceShare: number,
-		private readonly now: () => number = Date.now,
-	) {}
-
-	get limit(): number {
-		return this.limitPerSecond;
-	}
-
-	get intervalMs(): number {
-		return this.windowMs / this.limitPerSecond;
-	}
-
-	/** No more than `limit` starts fall within this span. */
-	get windowMs(): number {
-		return 1000 / this.paceShare;
-	}
-
-	private get startsPerWindow(): number {
-		return Math.max(1, Math.floor(this.limitPerSecond));
-	}
-
-	/** When the next request may start. */
-	get nextStartAt(): number {
-		const limitAgo = this.recentStarts.length - this.startsPerWindow;
-		const windowOpensAt = limitAgo >= 0 ? this.recentStarts[limitAgo] + this.windowMs : Number.NEGATIVE_INFINITY;
-		return Math.max(this.lastSlotAt + this.intervalMs, windowOpensAt, this.holdUntil);
-	}
-
-	/** Resolves when this request may start. */
-	async acquire(): Promise<void> {
-		const turn = new Promise<void>((resolve) => this.queue.push(resolve));
-		void this.pump();
-		return await turn;
-	}
-
-	/** Learns from x-ratelimit-limit / x-ratelimit-remaining on any answer. */
-	observe(limitHeader: unknown, remainingHeader: unknown): void {
-		const limit = Number(limitHeader);
-		if (limitHeader !== undefined && Number.isFinite(limit) && limit > 0 && limit !== this.limitPerSecond) {
-			this.limitPerSecond = limit;
-			this.wake?.abort(); // a waiting start may be due sooner now
-		}
-		// Remaining 0 means the window is full (maybe others share the team):
-		// the next slot opens no sooner than one interval from now.
-		if (remainingHeader !== undefined && Number(remainingHeader) === 0) this.holdOff(this.intervalMs);
-	}
-
-	/** No request starts for `ms` (after a 429 everyone waits, not only the one retrying). */
-	holdOff(ms: number): void {
-		this.holdUntil = Math.max(this.holdUntil, this.now() + ms);
-	}
-
-	private async pump(): Promise<void> {
-		if (this.pumping) return;
-		this.pumping = true;
-		try {
-			while (this.queue.length > 0) {
-				const now = this.now();
-				const due = this.nextStartAt;
-				if (now < due) {
-					await this.nap(due - now);
-					continue;
-				}
-				this.recordStart(now, due);
-				this.queue.shift()?.();
-			}
-		} finally {
-			this.pumping = false;
-		}
-	}
-
-	/** Sleeps until `ms` have passed or the limit changes. */
-	private async nap(ms: number): Promise<void> {
-		this.wake = new AbortController();
-		try {
-			await sleep(Math.ceil(ms), this.wake.signal);
-		} catch {
-			// Woken early: the caller re-reads when the next start is due.
-		} finally {
-			this.wake = undefined;
-		}
-	}
-
-	private recordStart(now: number, due: number): void {
-		// A start a little late keeps the grid, so the next one can catch up
-		// (the window still bounds every second); a long pause starts a new grid.
-		this.lastSlotAt = now - due <= this.windowMs - 1000 ? due : now;
-		this.recentStarts.push(now);
-		const excess = this.recentStarts.length - this.startsPerWindow;
-		if (excess > 0) this.recentStarts.splice(0, excess);
-	}
 }
 
 export interface LoopsRequest {
@@ -220,21 +115,23 @@ const CONNECTION_ERROR_CODES = new Set([
 ]);
 
 export class LoopsClient {
-	readonly pacer: RequestPacer;
+	private team: Promise<{ baseUrl: string; pacer: LoopsPacer }> | undefined;
 
-	private baseUrl: Promise<string> | undefined;
+	readonly settings: Readonly<LoopsTransportSettings>;
 
+	/** `overrides`: per-node choices (the Keep Retrying For option) over the process's settings. */
 	constructor(
 		private readonly context: LoopsContext,
-		readonly settings: Readonly<LoopsTransportSettings> = loopsTransportSettings(),
+		overrides: Partial<LoopsTransportSettings> = {},
 	) {
-		this.pacer = new RequestPacer(settings.initialRatePerSecond, settings.paceShare);
+		this.settings = { ...loopsTransportSettings(), ...overrides };
 	}
 
 	async request<T = IDataObject>(request: LoopsRequest): Promise<LoopsResponse<T>> {
+		const { baseUrl, pacer } = await this.resolveTeam();
 		const options: IHttpRequestOptions = {
 			method: request.method,
-			url: `${await this.resolveBaseUrl()}${request.path}`,
+			url: `${baseUrl}${request.path}`,
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
@@ -243,12 +140,12 @@ export class LoopsClient {
 			...(request.body !== undefined ? { body: request.body } : {}),
 			...(request.qs !== undefined ? { qs: request.qs } : {}),
 		};
-		const { maxAttempts } = this.settings;
-		let last: { response?: FullResponse; error?: Error } = {};
+		const budgetMs = Math.max(0, this.settings.retryBudgetMs);
+		const trouble: Trouble = { attempts: 0 };
 
-		for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-			this.throwIfCancelled();
-			await this.pacer.acquire();
+		for (;;) {
+			const turn = await this.waitForTurn(pacer, budgetMs, trouble, request);
+			trouble.attempts++;
 			let response: FullResponse;
 			try {
 				response = (await this.context.helpers.httpRequestWithAuthentication.call(
@@ -257,35 +154,75 @@ export class LoopsClient {
 					{ ...options, headers: { ...options.headers } },
 				)) as FullResponse;
 			} catch (error) {
-				if (!isConnectionError(error)) throw error;
-				last = { error };
-				if (attempt < maxAttempts) await sleep(this.backoffMs(attempt));
+				if (!isConnectionError(error)) {
+					turn.done({ kind: 'abandoned' });
+					throw error;
+				}
+				const problem = `connection failed (${connectionErrorCode(error) ?? 'unknown'})`;
+				turn.done({ kind: 'unavailable', problem });
+				await this.pauseBeforeRetry(turn, trouble, { problem }, budgetMs, request);
 				continue;
 			}
 
-			this.pacer.observe(header(response, 'x-ratelimit-limit'), header(response, 'x-ratelimit-remaining'));
 			const { statusCode } = response;
+			const limit = header(response, 'x-ratelimit-limit');
 			if ((statusCode >= 200 && statusCode < 300) || request.accept?.includes(statusCode)) {
-				return { statusCode, body: response.body as T, attempts: attempt };
+				turn.done({ kind: 'answered', limit, remaining: header(response, 'x-ratelimit-remaining') });
+				return { statusCode, body: response.body as T, attempts: trouble.attempts };
 			}
-			if (statusCode !== 429 && statusCode < 500) throw this.apiError(response, request);
-
-			last = { response };
-			if (attempt < maxAttempts) {
-				const delay = retryAfterMs(header(response, 'retry-after')) ?? this.backoffMs(attempt);
-				if (statusCode === 429) this.pacer.holdOff(delay);
-				await sleep(delay);
+			if (statusCode !== 429 && statusCode < 500) {
+				turn.done({ kind: 'answered', limit, remaining: header(response, 'x-ratelimit-remaining') });
+				throw this.apiError(response, request);
 			}
+			const retryAfter = retryAfterMs(header(response, 'retry-after'));
+			const outcome: AttemptOutcome =
+				statusCode === 429
+					? { kind: 'rateLimited', limit, retryAfterMs: retryAfter }
+					: { kind: 'unavailable', problem: answerText(response), retryAfterMs: retryAfter };
+			turn.done(outcome);
+			await this.pauseBeforeRetry(turn, trouble, { response, retryAfterMs: retryAfter }, budgetMs, request);
 		}
-		throw this.exhaustedError(maxAttempts, last, request);
 	}
 
-	private async resolveBaseUrl(): Promise<string> {
-		this.baseUrl ??= this.context.getCredentials('loopsApi').then((credentials) => {
-			const url = String(credentials.baseUrl || 'https://app.loops.so/api/v1');
-			return url.replace(/\/+$/, '');
+	/** Waits in the team's queue; a spent budget or a cancelled execution ends the request. */
+	private async waitForTurn(pacer: LoopsPacer, budgetMs: number, trouble: Trouble, request: LoopsRequest): Promise<Turn> {
+		try {
+			return await pacer.acquire({ budgetMs, troubleSince: trouble.since, signal: this.cancelSignal() });
+		} catch (error) {
+			if (error instanceof WaitCancelled) throw this.cancelledError();
+			if (error instanceof RetryBudgetSpent) {
+				trouble.since ??= error.since;
+				trouble.last ??= { problem: error.lastProblem ?? 'Loops did not answer' };
+				throw this.exhaustedError(trouble, request);
+			}
+			throw error;
+		}
+	}
+
+	/** Backs off before the next attempt, or throws when the retry budget is spent. */
+	private async pauseBeforeRetry(
+		turn: Turn,
+		trouble: Trouble,
+		last: Trouble['last'],
+		budgetMs: number,
+		request: LoopsRequest,
+	): Promise<void> {
+		trouble.since ??= turn.startedAt;
+		trouble.last = last;
+		const deadline = trouble.since + budgetMs;
+		const now = Date.now();
+		if (now >= deadline) throw this.exhaustedError(trouble, request);
+		const delay = last?.retryAfterMs ?? this.backoffMs(trouble.attempts);
+		await sleep(Math.min(delay, deadline - now));
+		if (this.cancelSignal()?.aborted) throw this.cancelledError();
+	}
+
+	private async resolveTeam(): Promise<{ baseUrl: string; pacer: LoopsPacer }> {
+		this.team ??= this.context.getCredentials('loopsApi').then((credentials) => {
+			const baseUrl = String(credentials.baseUrl || 'https://app.loops.so/api/v1').replace(/\/+$/, '');
+			return { baseUrl, pacer: pacerForTeam(baseUrl, String(credentials.apiKey ?? ''), this.settings) };
 		});
-		return await this.baseUrl;
+		return await this.team;
 	}
 
 	/** Exponential backoff with "equal jitter": half fixed, half random. */
@@ -294,10 +231,12 @@ export class LoopsClient {
 		return ceiling / 2 + Math.random() * (ceiling / 2);
 	}
 
-	private throwIfCancelled(): void {
-		if ('getExecutionCancelSignal' in this.context && this.context.getExecutionCancelSignal()?.aborted) {
-			throw new NodeApiError(this.context.getNode(), {}, { message: 'The execution was cancelled' });
-		}
+	private cancelSignal(): AbortSignal | undefined {
+		return 'getExecutionCancelSignal' in this.context ? this.context.getExecutionCancelSignal() : undefined;
+	}
+
+	private cancelledError(): NodeApiError {
+		return new NodeApiError(this.context.getNode(), {}, { message: 'The execution was cancelled' });
 	}
 
 	private apiError(response: FullResponse, request: LoopsRequest): NodeApiError {
@@ -321,26 +260,47 @@ export class LoopsClient {
 		});
 	}
 
-	private exhaustedError(
-		attempts: number,
-		last: { response?: FullResponse; error?: Error },
-		request: LoopsRequest,
-	): NodeApiError {
+	private exhaustedError(trouble: Trouble, request: LoopsRequest): NodeApiError {
 		const where = `${request.method} ${request.path}`;
-		const lastAnswer = last.response
-			? `${last.response.statusCode}${messageOf(last.response.body) ? ` ${messageOf(last.response.body)}` : ''}`
-			: `connection failed (${connectionErrorCode(last.error) ?? last.error?.message ?? 'unknown'})`;
-		const rateLimited = last.response?.statusCode === 429;
-		return new NodeApiError(this.context.getNode(), asJson(last.response?.body), {
-			message: `Loops did not answer ${where} successfully after ${attempts} attempts`,
-			description: `Last answer: ${lastAnswer}. ${
-				rateLimited ? 'Loops kept rate-limiting: other clients may share this API key.' : 'Loops may be unavailable; try again later.'
-			}`,
-			...(last.response ? { httpCode: String(last.response.statusCode) } : {}),
+		const since = trouble.since ?? Date.now();
+		const response = trouble.last?.response;
+		const lastAnswer = response ? answerText(response) : (trouble.last?.problem ?? 'none');
+		const rateLimited = response?.statusCode === 429;
+		const tries = trouble.attempts === 1 ? '1 attempt' : `${trouble.attempts} attempts`;
+		return new NodeApiError(this.context.getNode(), asJson(response?.body), {
+			message: rateLimited
+				? `Loops kept rate-limiting ${where} for ${formatDuration(Date.now() - since)}`
+				: `Loops was unavailable for ${formatDuration(Date.now() - since)}: ${where} did not succeed`,
+			description: `Last answer: ${lastAnswer}. ${tries} since ${new Date(since).toISOString()}; the retry budget is ${formatDuration(
+				this.settings.retryBudgetMs,
+			)}. ${
+				rateLimited ? 'Other clients may share this API key. ' : ''
+			}Running the execution again is safe: contacts are upserted and an event or email with an idempotency key is sent at most once.`,
+			...(response ? { httpCode: String(response.statusCode) } : {}),
 			itemIndex: request.itemIndex,
 			failure: { cause: rateLimited ? 'rate-limited' : 'temporarily-unavailable' },
 		});
 	}
+}
+
+interface Trouble {
+	attempts: number;
+	/** When this request first met a failing Loops. */
+	since?: number;
+	last?: { response?: FullResponse; problem?: string; retryAfterMs?: number };
+}
+
+function answerText(response: FullResponse): string {
+	const message = messageOf(response.body);
+	return `${response.statusCode}${message ? ` ${message}` : ''}`;
+}
+
+/** 95 000 → "1 min 35 s". */
+export function formatDuration(ms: number): string {
+	const seconds = Math.max(0, Math.round(ms / 1000));
+	const minutes = Math.floor(seconds / 60);
+	if (minutes === 0) return `${seconds} s`;
+	return seconds % 60 === 0 ? `${minutes} min` : `${minutes} min ${seconds % 60} s`;
 }
 
 function header(response: FullResponse, name: string): unknown {

@@ -62,11 +62,12 @@ export class StripeContactTrigger implements INodeType {
 			{
 				name: 'default',
 				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				// n8n answers an onReceived webhook with this value when it is set, and
-				// defaults it to the text "firstEntryJson"; empty makes it answer with
-				// the webhookResponse that webhook() returns: {"received":true}.
-				responseData: '',
+				// Static on purpose (an expression here costs an expression isolate per
+				// delivery). "lastNode" lets n8n answer after the workflow in durable mode;
+				// otherwise webhook() answers Stripe itself before the execution starts.
+				responseMode: 'lastNode',
+				// Durable mode answers with the last node's items as JSON; the status is what matters to Stripe.
+				responseData: 'allEntries',
 				path: 'stripe',
 			},
 		],
@@ -180,6 +181,14 @@ export class StripeContactTrigger implements INodeType {
 				default: {},
 				options: [
 					{
+						displayName: 'Answer Stripe After the Workflow (Durable)',
+						name: 'durable',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to answer Stripe only when the workflow has finished: 200 when it succeeded, 500 when it failed (e.g. Loops stayed unavailable longer than the Loops node retries) or n8n stopped, so Stripe redelivers it. Off, Stripe gets 200 at once and what fails later is not redelivered.',
+					},
+					{
 						displayName: 'Include Stripe Object',
 						name: 'includeStripeObject',
 						type: 'boolean',
@@ -245,7 +254,11 @@ export class StripeContactTrigger implements INodeType {
 		);
 
 		if ('item' in answer) {
-			return { webhookResponse: answer.body, workflowData: [[{ json: answer.item }]] };
+			const workflowData = [[{ json: answer.item }]];
+			// Durable: n8n answers when the workflow has finished (2xx, or 500 when it failed).
+			if (options.durable === true) return { workflowData };
+			this.getResponseObject().status(200).json(answer.body);
+			return { noWebhookResponse: true, workflowData };
 		}
 		if (answer.status === 200) return { webhookResponse: answer.body };
 		this.getResponseObject().status(answer.status).json(answer.body);

@@ -54,7 +54,8 @@ export interface WebhookRequest {
 }
 
 export interface WebhookResult {
-	status: number;
+	/** 'afterWorkflow': responseMode lastNode, and the node left the answer to n8n (it comes when the workflow ends). */
+	status: number | 'afterWorkflow';
 	body: unknown;
 	headers: Record<string, string>;
 	/** What the node returned: workflowData means n8n would start an execution. */
@@ -237,7 +238,8 @@ function onReceivedBody(responseData: unknown, result: IWebhookResponseData): un
 
 /**
  * Calls the node's webhook() through WebhookContext, then answers as n8n's
- * webhook-helpers do for responseMode "onReceived".
+ * webhook-helpers do for the description's responseMode ("onReceived", or
+ * "lastNode": no answer until the workflow ends).
  */
 export async function runWebhook(
 	nodeType: INodeType,
@@ -291,6 +293,9 @@ export async function runWebhook(
 			response: result,
 			startsExecution,
 		};
+	}
+	if (description.responseMode === 'lastNode') {
+		return { status: 'afterWorkflow', body: undefined, headers: response.headers, response: result, startsExecution };
 	}
 	return {
 		status: 200,

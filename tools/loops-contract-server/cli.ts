@@ -2,6 +2,7 @@
  * Runs the Loops contract server on its own:
  *   tsx tools/loops-contract-server/cli.ts --port 5679 --key test_key [--rate 10] [--seed 1]
  *     [--rate429 0.05] [--rate500 0.05] [--rate-reset 0.02] [--slow-rate 0.1] [--slow-ms 300]
+ *     [--outage-in 30 --outage-for 60]   (seconds from start: 503s, then connection resets)
  * Prints its base URL, then one line per request.
  */
 import { startLoopsContractServer } from './index';
@@ -21,7 +22,7 @@ function parseArgs(argv: string[]): Map<string, string[]> {
 
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
-	const known = ['port', 'host', 'key', 'team', 'rate', 'seed', 'rate429', 'rate500', 'rate-reset', 'slow-rate', 'slow-ms'];
+	const known = ['port', 'host', 'key', 'team', 'rate', 'seed', 'rate429', 'rate500', 'rate-reset', 'slow-rate', 'slow-ms', 'outage-in', 'outage-for'];
 	for (const name of args.keys()) if (!known.includes(name)) throw new Error(`Unknown flag --${name}`);
 	const one = (name: string) => args.get(name)?.at(-1);
 	const num = (name: string) => {
@@ -47,6 +48,8 @@ async function main() {
 		},
 		log: (line) => console.log(line),
 	});
+	const outageFor = num('outage-for');
+	if (outageFor !== undefined) server.scheduleOutage({ startsInMs: (num('outage-in') ?? 0) * 1000, durationMs: outageFor * 1000 });
 	console.log(`Loops contract server listening: ${server.url}`);
 	console.log(`State: ${server.url.replace(/\/api\/v1$/, '')}/_contract/state`);
 	const stop = () => void server.close().then(() => process.exit(0));

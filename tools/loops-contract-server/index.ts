@@ -3,17 +3,19 @@
  * honouring the contract in design.md: Bearer auth, Loops' answers and error
  * bodies, 409s for create-existing and reused idempotency keys, 404 for
  * delete-absent, the per-team rate limit with its headers, plus fault
- * injection and a read API for tests. `npm start` runs it through cli.ts.
+ * injection, a scheduled outage and a read API for tests. `npm start` runs it through cli.ts.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 
 import { FaultInjector, seededRandom, type Fault, type FaultOptions } from './faults';
+import { Outage, type OutageSchedule } from './outage';
 import { SlidingWindowLimiter } from './rateLimit';
 import { answer, contactView, type ApiAnswer } from './routes';
 import { LoopsStore } from './store';
 
 export type { FaultOptions } from './faults';
+export type { OutageSchedule } from './outage';
 export { SEED } from './store';
 
 export interface LoopsContractServerOptions {
@@ -40,8 +42,8 @@ export interface RequestRecord {
 	/** The parsed JSON body as sent (for "what did the client send" checks). */
 	body: unknown;
 	idempotencyKey?: string;
-	/** Set when a fault, not Loops' rules, decided the answer. */
-	fault?: Fault['kind'];
+	/** Set when a fault or the outage, not Loops' rules, decided the answer. */
+	fault?: Fault['kind'] | 'outage';
 }
 
 export interface RequestCounts {
@@ -51,6 +53,8 @@ export interface RequestCounts {
 	/** 429s from the rate limit itself (not injected). */
 	rateLimited: number;
 	injected: { status429: number; status500: number; reset: number; slow: number };
+	/** Requests that met the scheduled outage: answered 503, or their connection reset. */
+	outage: { status503: number; reset: number };
 }
 
 export interface LoopsContractState {
@@ -77,6 +81,8 @@ export interface LoopsContractServer {
 	rateLimitPerSecond: number;
 	setFaults(faults: FaultOptions): void;
 	setRateLimit(perSecond: number): void;
+	/** Schedules an outage (503s, then connection resets) counted from now; undefined cancels it. */
+	scheduleOutage(outage: OutageSchedule | undefined): void;
 	/** Back to the seeded team: no contacts, events or sends; counters at zero. */
 	reset(): void;
 	close(): Promise<void>;
@@ -97,6 +103,7 @@ export async function startLoopsContractServer(
 		options.faults,
 		options.seed === undefined ? Math.random : seededRandom(options.seed),
 	);
+	const outage = new Outage();
 	const log = options.log ?? (() => {});
 	let counts = emptyCounts();
 	let requestLog: RequestRecord[] = [];
@@ -126,6 +133,7 @@ export async function startLoopsContractServer(
 			teamName,
 			rateLimitPerSecond: limiter.limit,
 			faults: faults.current,
+			outage: outage.scheduled ?? null,
 			contacts: state.contacts(),
 			events: state.events(),
 			transactionalSends: state.transactionalSends(),
@@ -143,7 +151,7 @@ export async function startLoopsContractServer(
 		const raw = await readBody(req);
 
 		if (url.pathname.startsWith('/_contract/')) {
-			return adminRoute(method, url.pathname, res);
+			return adminRoute(method, url.pathname, raw, res);
 		}
 
 		const send = (answered: ApiAnswer, remaining: number, entry: Omit<RequestRecord, 'status'>) => {
@@ -162,13 +170,24 @@ export async function startLoopsContractServer(
 		const parsed = parseJson(raw);
 		const idempotencyKey = headerValue(req, 'idempotency-key');
 		const entry = { at: started, method, path: path ?? url.pathname, body: parsed.ok ? parsed.value : raw, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
-		const fail = (status: number, message: string, remaining: number, fault?: Fault['kind']) =>
+		const fail = (status: number, message: string, remaining: number, fault?: RequestRecord['fault']) =>
 			send({ status, body: { success: false, message } }, remaining, { ...entry, ...(fault ? { fault } : {}) });
 
 		if (path === undefined) return fail(404, `No route ${url.pathname}.`, limiter.limit);
 		const key = /^Bearer\s+(.+)$/i.exec(headerValue(req, 'authorization') ?? '')?.[1]?.trim();
 		if (key === undefined || !apiKeys.has(key)) return fail(401, 'Invalid API key', limiter.limit);
 
+		const down = outage.phase();
+		if (down === 'status503') {
+			counts.outage.status503++;
+			return fail(503, 'Service unavailable.', limiter.limit, 'outage');
+		}
+		if (down === 'reset') {
+			counts.outage.reset++;
+			record({ ...entry, status: 'reset', fault: 'outage' }, routeKey);
+			req.socket.resetAndDestroy();
+			return;
+		}
 		const fault = faults.pick();
 		if (fault.kind === 'status429') {
 			counts.injected.status429++;
@@ -203,7 +222,7 @@ export async function startLoopsContractServer(
 		}
 	}
 
-	function adminRoute(method: string, pathname: string, res: ServerResponse) {
+	function adminRoute(method: string, pathname: string, raw: string, res: ServerResponse) {
 		const json = (status: number, body: unknown) => {
 			res.writeHead(status, { 'content-type': 'application/json' });
 			res.end(JSON.stringify(body, null, 2));
@@ -213,11 +232,21 @@ export async function startLoopsContractServer(
 			resetAll();
 			return json(200, { success: true });
 		}
+		if (method === 'POST' && pathname === '/_contract/outage') {
+			const schedule = parseJson(raw);
+			try {
+				outage.schedule(schedule.ok && schedule.value ? (schedule.value as OutageSchedule) : undefined);
+			} catch (error) {
+				return json(400, { success: false, message: (error as Error).message });
+			}
+			return json(200, { success: true, outage: outage.scheduled ?? null });
+		}
 		return json(404, { success: false, message: `No admin route ${method} ${pathname}.` });
 	}
 
 	function resetAll() {
 		store.reset();
+		outage.schedule(undefined);
 		limiter.reset();
 		counts = emptyCounts();
 		requestLog = [];
@@ -247,6 +276,7 @@ export async function startLoopsContractServer(
 		setRateLimit: (perSecond) => {
 			limiter.limit = positive(perSecond, 'rateLimitPerSecond');
 		},
+		scheduleOutage: (schedule) => outage.schedule(schedule),
 		reset: resetAll,
 		close: () =>
 			new Promise<void>((resolve, reject) => {
@@ -257,7 +287,14 @@ export async function startLoopsContractServer(
 }
 
 function emptyCounts(): RequestCounts {
-	return { total: 0, byRoute: {}, byStatus: {}, rateLimited: 0, injected: { status429: 0, status500: 0, reset: 0, slow: 0 } };
+	return {
+		total: 0,
+		byRoute: {},
+		byStatus: {},
+		rateLimited: 0,
+		injected: { status429: 0, status500: 0, reset: 0, slow: 0 },
+		outage: { status503: 0, reset: 0 },
+	};
 }
 
 function positive(value: number, name: string): number {

@@ -143,3 +143,23 @@ export function typedPairsField(options: TypedPairsOptions): INodeProperties {
 		],
 	};
 }
+
+/** Every operation: how long to ride out a rate-limited, failing or unreachable Loops. */
+export const retryOptionsField: INodeProperties = {
+	displayName: 'Retry Options',
+	name: 'retryOptions',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Keep Retrying For (Seconds)',
+			name: 'retryForSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 600,
+			description:
+				'How long a request keeps retrying while Loops answers 429 or 5xx, times out or cannot be reached, before the item fails. 0 tries once.',
+		},
+	],
+};

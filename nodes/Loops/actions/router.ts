@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { LoopsClient } from '../transport';
+import { LoopsClient, type LoopsTransportSettings } from '../transport';
 import * as contact from './contact/Contact.resource';
 import * as contactProperty from './contactProperty/ContactProperty.resource';
 import * as event from './event/Event.resource';
@@ -38,7 +38,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const op = operationFor.call(this, resource, operation);
-	const loops = new LoopsClient(this);
+	const loops = new LoopsClient(this, retryOverride.call(this));
 
 	const perItem = await runItems<INodeExecutionData[]>({
 		count: items.length,
@@ -61,4 +61,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		},
 	});
 	return [perItem.flat()];
+}
+
+/** The node's Keep Retrying For option, when set (else the transport's default budget). */
+function retryOverride(this: IExecuteFunctions): Partial<LoopsTransportSettings> {
+	const { retryForSeconds } = this.getNodeParameter('retryOptions', 0, {}) as IDataObject;
+	return typeof retryForSeconds === 'number' && Number.isFinite(retryForSeconds) && retryForSeconds >= 0
+		? { retryBudgetMs: retryForSeconds * 1000 }
+		: {};
 }

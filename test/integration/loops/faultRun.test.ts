@@ -54,7 +54,7 @@ describe('Loops node · fault run (1 000 items, 429/5xx/resets, then a retry sto
 			seed: 42,
 			faults: { rate429: 0.05, rate500: 0.05, rateReset: 0.03, slowRate: 0.02, slowMs: 20 },
 		});
-		restore = configureLoopsTransport({ baseDelayMs: 2, maxDelayMs: 20, maxAttempts: 12 });
+		restore = configureLoopsTransport({ baseDelayMs: 2, maxDelayMs: 20 });
 	});
 	afterAll(async () => {
 		restore();

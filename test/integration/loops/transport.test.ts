@@ -40,10 +40,8 @@ describe('Loops node · transport: errors, retries, rate limit', () => {
 
 	it('retries 500s and connection resets until Loops answers', async () => {
 		server.setFaults({ rate500: 0.15, rateReset: 0.15 });
-		// 10 attempts at a 30 % failure rate: one item in ~170 000 would run out.
-		const undo = configureLoopsTransport({ maxAttempts: 10 });
 		const items = Array.from({ length: 30 }, (_, i) => ({ json: { email: `r${i}@example.com` } }));
-		const out = await runLoops(server, { ...update('={{ $json.email }}') }, { items }).finally(undo);
+		const out = await runLoops(server, { ...update('={{ $json.email }}') }, { items });
 
 		expect(out).toHaveLength(30);
 		expect(server.state.contacts()).toHaveLength(30);
@@ -51,29 +49,60 @@ describe('Loops node · transport: errors, retries, rate limit', () => {
 		expect(injected.status500 + injected.reset).toBeGreaterThan(0);
 	});
 
-	it('gives up after the configured attempts and says how many were made', async () => {
+	it('gives up once the retry budget is spent and says how long Loops was unavailable', async () => {
 		server.setFaults({ rate500: 1 });
-		const undo = configureLoopsTransport({ maxAttempts: 3 });
+		const undo = configureLoopsTransport({ retryBudgetMs: 300 });
 		try {
 			const error = await runLoops(server, lists).catch((e) => e);
-			expect(error.message).toBe('Loops did not answer GET /lists successfully after 3 attempts');
+			expect(error.message).toMatch(/^Loops was unavailable for \d+ s: GET \/lists did not succeed$/);
 			expect(error.description).toContain('Last answer: 500 Internal server error.');
-			expect(server.state.requests().byStatus['500']).toBe(3);
+			expect(error.description).toContain('Running the execution again is safe');
+			expect(server.state.requests().byStatus['500']).toBeGreaterThan(1);
 		} finally {
 			undo();
 		}
 	});
 
-	it('exhausted retries on connection resets name the connection failure', async () => {
+	it('a spent budget on connection resets names the connection failure', async () => {
 		server.setFaults({ rateReset: 1 });
-		const undo = configureLoopsTransport({ maxAttempts: 2 });
+		const undo = configureLoopsTransport({ retryBudgetMs: 100 });
 		try {
 			const error = await runLoops(server, lists).catch((e) => e);
-			expect(error.message).toBe('Loops did not answer GET /lists successfully after 2 attempts');
+			expect(error.message).toMatch(/^Loops was unavailable for/);
 			expect(error.description).toMatch(/Last answer: connection failed \(ECONNRESET\)/);
 		} finally {
 			undo();
 		}
+	});
+
+	it('the node option Keep Retrying For 0 tries once', async () => {
+		server.setFaults({ rate500: 1 });
+		const error = await runLoops(server, { ...lists, retryOptions: { retryForSeconds: 0 } }).catch((e) => e);
+		expect(error.message).toMatch(/^Loops was unavailable for 0 s/);
+		expect(server.state.requests().byStatus['500']).toBe(1);
+	});
+
+	it('a team that keeps answering 429 fails the item saying so', async () => {
+		server.setFaults({ rate429: 1 });
+		const undo = configureLoopsTransport({ retryBudgetMs: 200 });
+		try {
+			const error = await runLoops(server, lists).catch((e) => e);
+			expect(error.message).toMatch(/^Loops kept rate-limiting GET \/lists for/);
+			expect(error.description).toContain('Other clients may share this API key');
+		} finally {
+			undo();
+		}
+	});
+
+	it('executions running at once share one pace per team: a 10/s team sees no 429', async () => {
+		server.setRateLimit(10);
+		const run = (n: number) =>
+			runLoops(server, update('={{ $json.email }}'), { items: [{ json: { email: `x${n}@example.com` } }] });
+		const outputs = await Promise.all(Array.from({ length: 25 }, (_, n) => run(n)));
+
+		expect(outputs.flat().filter((o) => o.json.error)).toEqual([]);
+		expect(server.state.contacts()).toHaveLength(25);
+		expect(server.state.requests().rateLimited).toBeLessThanOrEqual(1);
 	});
 
 	it('continueOnFail: a failing item becomes an error item with Loops’ message; the rest go on', async () => {
@@ -108,9 +137,8 @@ describe('Loops node · transport: errors, retries, rate limit', () => {
 
 	it('injected 429s are retried without failing items', async () => {
 		server.setFaults({ rate429: 0.2 });
-		const undo = configureLoopsTransport({ maxAttempts: 10 });
 		const items = Array.from({ length: 20 }, (_, i) => ({ json: { email: `q${i}@example.com` } }));
-		const out = await runLoops(server, update('={{ $json.email }}'), { items }).finally(undo);
+		const out = await runLoops(server, update('={{ $json.email }}'), { items });
 
 		expect(out).toHaveLength(20);
 		expect(server.state.requests().injected.status429).toBeGreaterThan(0);

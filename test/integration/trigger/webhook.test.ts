@@ -229,3 +229,35 @@ describe('typeVersion 1 (workflows saved before 1.1) answers exactly like 1.1', 
 		expect(answers[0].response).toEqual(answers[1].response);
 	});
 });
+
+describe('durable mode: n8n answers an accepted delivery when the workflow has finished; the rest at once', () => {
+	const durable = { options: { durable: true } };
+
+	it('an accepted event is left for n8n to answer after the workflow, with one execution', async () => {
+		const result = await send({ ...signedEvent('invoice.paid', { id: 'evt_durable_1' }), parameters: durable });
+		expect(result.status).toBe('afterWorkflow');
+		expect(result.startsExecution).toBe(true);
+		expect(result.response.noWebhookResponse).toBeUndefined();
+		expect(result.response.workflowData?.[0]?.[0]?.json).toMatchObject({ stripeEventId: 'evt_durable_1' });
+	});
+
+	it('an ignored event is answered 200 at once, without an execution', async () => {
+		const result = await send({ ...signedEvent('payment_intent.succeeded'), parameters: durable });
+		expect(result.status).toBe(200);
+		expect(result.body).toEqual({ received: true, ignored: 'unsupported event type payment_intent.succeeded' });
+		expectNoExecution(result);
+	});
+
+	it('a forged delivery is answered 401 at once, without an execution', async () => {
+		const result = await send({ ...signedEvent('invoice.paid', {}, 'whsec_wrong'), parameters: durable });
+		expect(result.status).toBe(401);
+		expectNoExecution(result);
+	});
+
+	it('without the option an accepted event is answered 200 by the node itself, before the execution', async () => {
+		const result = await send(signedEvent('invoice.paid', { id: 'evt_durable_off' }));
+		expect({ status: result.status, body: result.body }).toEqual({ status: 200, body: { received: true } });
+		expect(result.response.noWebhookResponse).toBe(true);
+		expect(result.startsExecution).toBe(true);
+	});
+});

@@ -1,84 +1,140 @@
-import { RequestPacer, isConnectionError } from '../../../nodes/Loops/transport';
+import { forgetPacers, LoopsPacer, pacerForTeam, RetryBudgetSpent, WaitCancelled } from '../../../nodes/Loops/pacer';
+import { isConnectionError } from '../../../nodes/Loops/transport';
+import { VirtualClock } from '../../helpers/virtualClock';
+import { runTeam, SETTINGS } from './teamPacing.sim';
 
-describe('RequestPacer', () => {
-	it('paces at a share of the advertised limit, 10/s until told otherwise', () => {
-		const pacer = new RequestPacer(10, 0.97);
+const drainRatio = (run: { drainMs: number; accepted: number }, limit: number) => run.drainMs / ((run.accepted / limit) * 1000);
+const rejectedShare = (run: { accepted: number; rejected: number }) => run.rejected / (run.accepted + run.rejected);
+
+describe('LoopsPacer', () => {
+	it('paces at a share of the advertised limit, 10/s until told otherwise', async () => {
+		const clock = new VirtualClock();
+		const pacer = new LoopsPacer(SETTINGS, clock);
 		expect(pacer.intervalMs).toBeCloseTo(1000 / 9.7);
-		pacer.observe('50', '49');
+		const turn = await clock.run(pacer.acquire({ budgetMs: 1000 }));
+		turn.done({ kind: 'answered', limit: '50', remaining: '49' });
 		expect(pacer.limit).toBe(50);
 		expect(pacer.intervalMs).toBeCloseTo(1000 / 48.5);
 	});
 
-	it('ignores missing or nonsense headers', () => {
-		const pacer = new RequestPacer(10, 1);
-		pacer.observe(undefined, undefined);
-		pacer.observe('abc', 'x');
-		pacer.observe('0', undefined);
+	it('ignores missing or nonsense headers', async () => {
+		const clock = new VirtualClock();
+		const pacer = new LoopsPacer(SETTINGS, clock);
+		for (const [limit, remaining] of [[undefined, undefined], ['abc', 'x'], ['0', undefined]]) {
+			(await clock.run(pacer.acquire({ budgetMs: 1000 }))).done({ kind: 'answered', limit, remaining });
+		}
 		expect(pacer.limit).toBe(10);
+		expect(pacer.share).toBe(1);
 	});
 
-	it('holds every start back after a hold-off, and after a full window (remaining 0)', () => {
-		let now = 1_000;
-		const pacer = new RequestPacer(10, 1, () => now);
-		pacer.holdOff(500);
-		expect(pacer.nextStartAt).toBe(1_500);
-		now = 2_000;
-		pacer.observe('10', '0');
-		expect(pacer.nextStartAt).toBe(2_100);
-		pacer.holdOff(10); // a shorter hold-off never shortens a longer one
-		expect(pacer.nextStartAt).toBe(2_100);
+	it('releases waiting requests in arrival order, never more than the limit within one window', async () => {
+		const clock = new VirtualClock();
+		const pacer = new LoopsPacer(SETTINGS, clock);
+		const starts: Array<[number, number]> = [];
+		const all = Promise.all(
+			Array.from({ length: 40 }, async (_, i) => {
+				const turn = await pacer.acquire({ budgetMs: 1000 });
+				starts.push([i, clock.now()]);
+				turn.done({ kind: 'answered' });
+			}),
+		);
+		await clock.run(all);
+		expect(starts.map(([i]) => i)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+		const at = starts.map(([, time]) => time);
+		const tightest = Math.min(...at.slice(10).map((time, i) => time - at[i]));
+		expect(tightest).toBeGreaterThanOrEqual(pacer.windowMs);
 	});
 
-	it('releases waiting requests in the order they asked, one grid slot apart', async () => {
-		let now = 0;
-		const pacer = new RequestPacer(1000, 1, () => now);
-		const order: number[] = [];
-		const waits = [0, 1, 2, 3].map((i) => pacer.acquire().then(() => order.push(i)));
-		// Advance the injected clock; the pacer re-reads it on each short nap.
-		const clock = setInterval(() => (now += 1), 1);
-		await Promise.all(waits);
-		clearInterval(clock);
-		expect(order).toEqual([0, 1, 2, 3]);
+	it('a 429 holds every waiting request back and lowers the share, not only the one retrying', async () => {
+		const clock = new VirtualClock();
+		const pacer = new LoopsPacer(SETTINGS, clock);
+		const first = await clock.run(pacer.acquire({ budgetMs: 1000 }));
+		const next = pacer.acquire({ budgetMs: 1000 });
+		first.done({ kind: 'rateLimited', limit: '10', retryAfterMs: 2000 });
+		const turn = await clock.run(next);
+		expect(turn.startedAt).toBeGreaterThanOrEqual(2000);
+		expect(pacer.share).toBeLessThan(1);
+	});
+
+	it('one burst through one pacer: no 429 and within 5 % of the limit', async () => {
+		const run = await runTeam({ clients: 1, workersPerClient: 300, jobs: 300, limit: 10 });
+		expect(run.rejected).toBe(0);
+		expect(drainRatio(run, 10)).toBeLessThanOrEqual(1.05);
+	});
+
+	it.each([
+		[2, 10],
+		[2, 40],
+		[3, 10],
+	])('%i processes sharing one team (%i executions each) find their shares: few 429s, the team limit used', async (clients, workers) => {
+		const run = await runTeam({ clients, workersPerClient: workers, jobs: 400, limit: 10 });
+		expect(run.accepted).toBe(800);
+		expect(run.lowestShares.every((share) => share < 0.6)).toBe(true);
+		expect(rejectedShare(run)).toBeLessThan(0.05);
+		expect(drainRatio(run, 10)).toBeLessThanOrEqual(1.25);
+	});
+
+	it('while Loops fails, one probe at a time after a growing pause; the first success releases everyone', async () => {
+		const clock = new VirtualClock();
+		const pacer = new LoopsPacer(SETTINGS, clock);
+		const starts: number[] = [];
+		let down = true;
+		const all = Promise.all(
+			Array.from({ length: 20 }, async () => {
+				for (;;) {
+					const turn = await pacer.acquire({ budgetMs: 600_000 });
+					starts.push(clock.now());
+					await clock.sleep(20);
+					if (!down) return turn.done({ kind: 'answered' });
+					turn.done({ kind: 'unavailable', problem: '503 Service unavailable' });
+				}
+			}),
+		);
+		void clock.sleep(60_000).then(() => (down = false));
+		await clock.run(all);
+		const duringOutage = starts.filter((at) => at < 60_000);
+		// One in flight at a time, pauses growing to 30 s: a handful of probes, not 10/s for a minute.
+		expect(duringOutage.length).toBeLessThan(20);
+		const recovered = starts.filter((at) => at >= 60_000);
+		expect(recovered.length).toBeGreaterThanOrEqual(20);
+	});
+
+	it('a waiter gives up once Loops has failed for longer than its budget, and says since when', async () => {
+		const clock = new VirtualClock();
+		const pacer = new LoopsPacer(SETTINGS, clock);
+		const failed = await clock.run(pacer.acquire({ budgetMs: 5_000 }));
+		const probe = pacer.acquire({ budgetMs: 5_000 });
+		const waiting = pacer.acquire({ budgetMs: 5_000 }).catch((error: unknown) => error);
+		failed.done({ kind: 'unavailable', problem: 'connection failed (ECONNRESET)' });
+		await clock.run(probe); // the probe hangs: it never reports back
+		const error = (await clock.run(waiting)) as RetryBudgetSpent;
+		expect(error).toBeInstanceOf(RetryBudgetSpent);
+		expect(error.since).toBe(0);
+		expect(error.lastProblem).toBe('connection failed (ECONNRESET)');
+		expect(clock.now()).toBeGreaterThan(5_000);
+		expect(clock.now()).toBeLessThanOrEqual(6_000);
+	});
+
+	it('a cancelled execution leaves the queue', async () => {
+		const clock = new VirtualClock();
+		const pacer = new LoopsPacer(SETTINGS, clock);
+		pacer.holdOff(10_000);
+		const cancel = new AbortController();
+		const waiting = pacer.acquire({ budgetMs: 1_000, signal: cancel.signal }).catch((error: unknown) => error);
+		cancel.abort();
+		expect(await waiting).toBeInstanceOf(WaitCancelled);
+		expect(pacer.waiting).toBe(0);
 	});
 });
 
-describe('RequestPacer on a simulated clock', () => {
-	beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
-	afterEach(() => jest.useRealTimers());
+describe('pacerForTeam', () => {
+	afterEach(() => forgetPacers());
 
-	/** Moves the clock without firing timers (a busy event loop), then lets due timers fire. */
-	async function stall(ms: number): Promise<void> {
-		jest.setSystemTime(Date.now() + ms);
-		await jest.advanceTimersByTimeAsync(1);
-	}
-
-	it('never lets more than `limit` starts fall within 1000 / paceShare ms, however late the pump runs', async () => {
-		const limit = 10;
-		const pacer = new RequestPacer(limit, 0.8); // window 1250 ms, grid 125 ms, catch-up up to 250 ms late
-		const starts: number[] = [];
-		const waits = Array.from({ length: 40 }, () => pacer.acquire().then(() => starts.push(Date.now())));
-		// Now and then the pump runs late: by less than the catch-up bound, at it, and far beyond.
-		const lateness = [240, 7, 130, 249, 600, 90, 180];
-		for (let step = 1; starts.length < 40; step++) {
-			if (step % 40 === 0) await stall(lateness[(step / 40) % lateness.length]);
-			await jest.advanceTimersByTimeAsync(5);
-		}
-		await Promise.all(waits);
-		const tightest = Math.min(...starts.slice(limit).map((at, i) => at - starts[i]));
-		expect(tightest).toBeGreaterThanOrEqual(1250);
-	});
-
-	it('starts a waiting request as soon as a raised limit allows, not at the old slot', async () => {
-		const pacer = new RequestPacer(1, 1); // one start per second until told otherwise
-		await pacer.acquire();
-		let second = false;
-		const waiting = pacer.acquire().then(() => (second = true));
-		await jest.advanceTimersByTimeAsync(5);
-		expect(second).toBe(false);
-		pacer.observe('100', '99'); // the first answer: 100/s, one slot every 10 ms
-		await jest.advanceTimersByTimeAsync(5);
-		expect(second).toBe(true);
-		await waiting;
+	it('one pacer per base URL and API key, shared by every caller in the process', () => {
+		const a = pacerForTeam('https://app.loops.so/api/v1', 'key_a', SETTINGS);
+		expect(pacerForTeam('https://app.loops.so/api/v1', 'key_a', SETTINGS)).toBe(a);
+		expect(pacerForTeam('https://app.loops.so/api/v1', 'key_b', SETTINGS)).not.toBe(a);
+		expect(pacerForTeam('http://127.0.0.1:5679/api/v1', 'key_a', SETTINGS)).not.toBe(a);
 	});
 });
 

@@ -81,13 +81,12 @@ describe('the node description is generated from the table', () => {
 		expect(description.outputs).toEqual(['main']);
 		expect(description.credentials).toEqual([{ name: 'stripeWebhookSigningApi', required: true }]);
 		expect(description.webhooks).toEqual([
-			expect.objectContaining({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'stripe' }),
+			{ name: 'default', httpMethod: 'POST', responseMode: 'lastNode', responseData: 'allEntries', path: 'stripe' },
 		]);
-		// n8n answers onReceived with responseData when it is truthy, defaulting it to the text
-		// "firstEntryJson"; '' makes it answer with webhook()'s webhookResponse.
-		expect(description.webhooks![0].responseData).toBe('');
+		// No expression anywhere in the webhook description: n8n would build an expression isolate per delivery.
+		expect(JSON.stringify(description.webhooks)).not.toContain('=');
 		const options = (property('options') as any).options.map((o: { name: string; default: unknown }) => [o.name, o.default]);
-		expect(Object.fromEntries(options)).toEqual({ includeStripeObject: false, mode: 'any', toleranceSeconds: 300 });
+		expect(Object.fromEntries(options)).toEqual({ durable: false, includeStripeObject: false, mode: 'any', toleranceSeconds: 300 });
 	});
 
 	it('registers nothing at Stripe, so activation cannot fail', () => {
