@@ -8,7 +8,11 @@
  *    queue-mode round the workers finish the backlog before the next round starts, so no round pays
  *    for another's executions. In queue mode the answer comes once the execution is stored in
  *    PostgreSQL and its job is queued in Redis; the two workers run the (empty) executions meanwhile.
- * 2. The burst with two workers (see bench/support/queueBurst.ts): drain ratio and 429 share.
+ * 2. The burst with two workers: BENCH_QUEUE_DELIVERIES signed invoice.paid deliveries (5 % twice)
+ *    from the Stripe delivery simulator, 20 at a time, through a round-robin balancer to two webhook
+ *    processors, into "Payment successful email" (answering Stripe at once), Loops at 10 requests/s
+ *    for the team. Drain ratio = time from the first delivery to the last request Loops accepted ÷
+ *    (2 requests per renewal ÷ the limit), target ≤ 1.25; 429 share of Loops' answers, target < 5 %.
  *
  * Environment: BENCH_QUEUE_ROUND_MS (3000), BENCH_QUEUE_ROUNDS (3), BENCH_QUEUE_CONCURRENCY (8),
  * BENCH_QUEUE_DELIVERIES (1000: the burst), BENCH_QUEUE_SKIP_BURST=1 (acceptance only).
@@ -21,12 +25,14 @@ import { buildAndPackPackage, launchLocalN8n, N8N_VERSION, type LocalN8n, type N
 import { launchQueueN8n, type QueueN8n } from '../scripts/lib/queueN8n';
 import { describeUnexpected, fire, newLoadRecord, summarize, type LoadRecord } from './support/httpLoad';
 import { SIGNING_SECRET, signedDelivery, TRIGGER_WEBHOOK_PATH, triggerWorkflow } from './support/triggerOnly';
-import { runQueueBurst } from './support/queueBurst';
+import { queueBurst, QUEUE_BURST_WORKFLOWS } from '../test/queue/support/queueBurst';
+import { startQueueEnvironment } from '../test/queue/support/queueEnvironment';
 
 const ROUND_MS = Number(process.env.BENCH_QUEUE_ROUND_MS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_QUEUE_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_QUEUE_CONCURRENCY ?? 8);
 const WARMUP_MS = 1000;
+const BURST_DELIVERIES = Number(process.env.BENCH_QUEUE_DELIVERIES ?? 1000);
 
 const startedAt = Date.now();
 const say = (message: string) => console.log(`[bench:queue ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)}s] ${message}`);
@@ -101,9 +107,19 @@ async function main(): Promise<void> {
 	}
 
 	if (process.env.BENCH_QUEUE_SKIP_BURST !== '1') {
-		say('the burst: queue mode with 2 workers and 2 webhook processors, Loops at its 10 requests/s');
-		const burst = await runQueueBurst({ pack, workers: 2, webhookProcessors: 2, onProgress: say });
-		console.log(`\n${burst.report}`);
+		say(`the burst: ${BURST_DELIVERIES} deliveries into queue mode with 2 workers and 2 webhook processors, Loops at 10 requests/s`);
+		const workflow = QUEUE_BURST_WORKFLOWS.atOnce;
+		const env = await startQueueEnvironment({ workflows: [workflow], publish: [workflow.id], rateLimitPerSecond: 10, suite: 'bench-queue', workers: 2, webhookProcessors: 2 });
+		try {
+			const { run, figures } = await queueBurst(env, { workflow: 'atOnce', run: 'bench', count: BURST_DELIVERIES, label: 'bench burst', log: say });
+			console.log(`\nBurst with two workers (${BURST_DELIVERIES} deliveries, 5 % twice, Loops at ${env.loops.rateLimitPerSecond}/s for the team)`);
+			console.log(`drain ratio:  ${figures.drainRatio.toFixed(2)}   (target ≤ 1.25; ${figures.drainSeconds.toFixed(1)} s from the first delivery to the last accepted Loops request, ideal ${figures.idealSeconds.toFixed(0)} s)`);
+			console.log(`429 share:    ${(figures.share429 * 100).toFixed(2)} %   (target < 5 %; ${run.tally.rateLimited429} of ${run.tally.requests} Loops answers)`);
+			console.log(`outcome:      ${run.tally.contactsLost} contacts lost, ${run.tally.emailsLost} emails lost, ${run.tally.emailsTwice} sent twice; Stripe gave up on ${run.report.gaveUp}`);
+			console.log(`spread:       deliveries per webhook processor ${JSON.stringify(env.balancer.forwarded())}`);
+		} finally {
+			await env.stop();
+		}
 	}
 	say('done');
 }

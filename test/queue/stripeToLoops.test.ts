@@ -1,7 +1,7 @@
 /**
  * The e2e scenarios, in n8n's queue mode: a main, two workers and two webhook processors on
  * PostgreSQL and Redis, each process with the package installed the community-node way, deliveries
- * alternating between the two webhook processors.
+ * alternating between the two webhook processors (a round-robin balancer in front of them).
  */
 import { stripeToLoopsScenarios } from '../e2e/scenarios/stripeToLoops';
 import { expectInstalledAsCommunityPackage } from '../e2e/support/communityPackage';
@@ -41,7 +41,7 @@ describe('the work was spread', () => {
 	it(
 		'over both webhook processors and both workers',
 		withN8nLog(() => env, async () => {
-			const [first, second] = environment().deliveriesPerProcessor();
+			const [first, second] = environment().balancer.forwarded();
 			expect(first).toBeGreaterThan(5);
 			expect(second).toBeGreaterThan(5);
 			for (const worker of environment().n8n.workers) {
