@@ -220,9 +220,10 @@ export class LocalN8n {
 		this.assertStopped('start');
 		this.server = this.spawnN8n(['start'], undefined);
 		const startedAt = Date.now();
+		const firstLine = this.logLines.length; // a restart must not take the last run's ready line
 		await new Promise<void>((resolve, reject) => {
 			const timer = setInterval(() => {
-				if (this.logLines.some((line) => line.includes(READY_LINE))) {
+				if (this.logLines.slice(firstLine).some((line) => line.includes(READY_LINE))) {
 					clearInterval(timer);
 					resolve();
 				} else if (!this.running) {
@@ -283,6 +284,24 @@ export class LocalN8n {
 		process.off('exit', this.killOnExit);
 		this.server = undefined;
 		if (this.removeOnStop) rmSync(this.userFolder, { recursive: true, force: true });
+	}
+
+	/** The n8n server's process id while it runs (its resident memory is n8n's). */
+	get pid(): number | undefined {
+		return this.running ? this.server?.pid : undefined;
+	}
+
+	/**
+	 * SIGKILLs n8n and its task runner at once, as a crash or an OOM kill would, keeping the user folder:
+	 * start() brings the same instance back.
+	 */
+	async kill(): Promise<void> {
+		const server = this.server;
+		if (!server || !this.running) return;
+		const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+		killGroup(server, 'SIGKILL');
+		await exited;
+		this.server = undefined;
 	}
 
 	/** Spawns n8n in its own process group; its lines go to the log (prefixed) and to `sink`. */

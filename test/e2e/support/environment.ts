@@ -32,21 +32,23 @@ export async function startE2eEnvironment(options: {
 	workflows: WorkflowToImport[];
 	publish: string[];
 	webhookPaths: string[];
+	/** The contract server's per-team limit; default a generous 1000/s (tests that are not about pacing). */
+	loopsRateLimit?: number;
 }): Promise<E2eEnvironment> {
+	const { loopsRateLimit = 1000, ...launch } = options;
 	const logDir = join(projectRoot, 'test-results', 'e2e');
 	mkdirSync(logDir, { recursive: true });
 	const logFile = join(logDir, `n8n-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
 
 	const pack = await buildAndPackPackage();
-	// A generous limit: the test measures correctness, not Loops' pacing.
-	const loops = await startLoopsContractServer({ apiKeys: [LOOPS_API_KEY], rateLimitPerSecond: 1000 });
+	const loops = await startLoopsContractServer({ apiKeys: [LOOPS_API_KEY], rateLimitPerSecond: loopsRateLimit });
 	let n8n: LocalN8n;
 	try {
 		n8n = await launchLocalN8n({
 			pack,
 			logFile,
 			credentials: exampleCredentials({ signingSecret: SIGNING_SECRET, loopsApiKey: LOOPS_API_KEY, loopsBaseUrl: loops.url }),
-			...options,
+			...launch,
 		});
 	} catch (error) {
 		await loops.close();
