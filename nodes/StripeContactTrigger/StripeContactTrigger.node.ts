@@ -1,7 +1,9 @@
 import type {
 	IDataObject,
+	INodeParameters,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
@@ -17,6 +19,22 @@ import {
 	SettingsError,
 } from './settings';
 import type { SigningSecrets } from './verify';
+
+/**
+ * n8n's key for a webhook description's native resolvers (n8n-workflow's
+ * WEBHOOK_RESOLVERS, a registered symbol, so it exists on every n8n version).
+ * n8n 2.41+ resolves a field through its resolver, without the expression
+ * engine, when the field still holds the resolver's template and the node's
+ * parameters hold no expression; older versions evaluate the template.
+ */
+const WEBHOOK_RESOLVERS = Symbol.for('n8n.webhookDescriptionResolvers');
+
+/** Durable mode answers Stripe after the workflow ("lastNode"); otherwise once the execution is registered. */
+const RESPONSE_MODE = {
+	template: '={{$parameter["options"]["durable"] === true ? "lastNode" : "onReceived"}}',
+	resolve: (parameters: INodeParameters) =>
+		(parameters.options as IDataObject | undefined)?.durable === true ? 'lastNode' : 'onReceived',
+};
 
 export class StripeContactTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -62,14 +80,15 @@ export class StripeContactTrigger implements INodeType {
 			{
 				name: 'default',
 				httpMethod: 'POST',
-				// Static on purpose (an expression here costs an expression isolate per
-				// delivery). "lastNode" lets n8n answer after the workflow in durable mode;
-				// otherwise webhook() answers Stripe itself before the execution starts.
-				responseMode: 'lastNode',
-				// Durable mode answers with the last node's items as JSON; the status is what matters to Stripe.
-				responseData: 'allEntries',
+				responseMode: RESPONSE_MODE.template,
+				// n8n answers an onReceived webhook with this value when it is set, and
+				// defaults it to the text "firstEntryJson"; empty makes it answer with
+				// the webhookResponse that webhook() returns: {"received":true}. In
+				// durable mode (lastNode) it answers with the last node's items.
+				responseData: '',
 				path: 'stripe',
-			},
+				[WEBHOOK_RESOLVERS]: { responseMode: RESPONSE_MODE },
+			} as IWebhookDescription,
 		],
 		// No webhookMethods: the endpoint is registered in Stripe by hand, like n8n's
 		// own Webhook node, so activation has nothing to create and nothing to fail.
@@ -254,11 +273,8 @@ export class StripeContactTrigger implements INodeType {
 		);
 
 		if ('item' in answer) {
-			const workflowData = [[{ json: answer.item }]];
-			// Durable: n8n answers when the workflow has finished (2xx, or 500 when it failed).
-			if (options.durable === true) return { workflowData };
-			this.getResponseObject().status(200).json(answer.body);
-			return { noWebhookResponse: true, workflowData };
+			// Durable mode (responseMode lastNode): n8n answers when the workflow has finished instead.
+			return { webhookResponse: answer.body, workflowData: [[{ json: answer.item }]] };
 		}
 		if (answer.status === 200) return { webhookResponse: answer.body };
 		this.getResponseObject().status(answer.status).json(answer.body);

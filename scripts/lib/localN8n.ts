@@ -234,12 +234,12 @@ export class LocalN8n {
 		this.assertStopped('start');
 		const role = this.options.role ?? 'start';
 		const readyLine = READY_LINES[role];
-		const alreadyLogged = this.logLines.length;
 		this.server = this.spawnN8n([role, ...(this.options.roleArgs ?? [])], undefined);
 		const startedAt = Date.now();
+		const firstLine = this.logLines.length; // a restart must not take the last run's ready line
 		await new Promise<void>((resolve, reject) => {
 			const timer = setInterval(() => {
-				if (this.logLines.slice(alreadyLogged).some((line) => line.includes(readyLine))) {
+				if (this.logLines.slice(firstLine).some((line) => line.includes(readyLine))) {
 					clearInterval(timer);
 					resolve();
 				} else if (!this.running) {
@@ -302,14 +302,21 @@ export class LocalN8n {
 		if (this.removeOnStop) rmSync(this.userFolder, { recursive: true, force: true });
 	}
 
-	/** SIGKILL to n8n's whole process group, as a crash or an OOM kill would; resolves once it is gone. */
+	/** The n8n server's process id while it runs (its resident memory is n8n's). */
+	get pid(): number | undefined {
+		return this.running ? this.server?.pid : undefined;
+	}
+
+	/**
+	 * SIGKILLs n8n and its task runner at once, as a crash or an OOM kill would, keeping the user folder:
+	 * start() brings the same instance back.
+	 */
 	async kill(): Promise<void> {
 		const server = this.server;
-		if (server && this.running) {
-			const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-			killGroup(server, 'SIGKILL');
-			await exited;
-		}
+		if (!server || !this.running) return;
+		const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+		killGroup(server, 'SIGKILL');
+		await exited;
 		this.server = undefined;
 	}
 

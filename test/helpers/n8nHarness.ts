@@ -28,6 +28,7 @@ import {
 	type INodeType,
 	type INodeTypes,
 	type IWebhookData,
+	type IWebhookDescription,
 	type IWebhookResponseData,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
@@ -237,6 +238,18 @@ function onReceivedBody(responseData: unknown, result: IWebhookResponseData): un
 }
 
 /**
+ * The description's responseMode as n8n 2.41+ resolves it: through the field's native resolver
+ * (n8n-workflow's WEBHOOK_RESOLVERS) when there is one and the field still holds its template.
+ */
+function responseModeOf(description: IWebhookDescription, parameters: INodeParameters): unknown {
+	const resolvers = (description as unknown as Record<symbol, Record<string, { template: string; resolve(p: INodeParameters): unknown }>>)[
+		Symbol.for('n8n.webhookDescriptionResolvers')
+	];
+	const resolver = resolvers?.responseMode;
+	return resolver && resolver.template === description.responseMode ? resolver.resolve(parameters) : description.responseMode;
+}
+
+/**
  * Calls the node's webhook() through WebhookContext, then answers as n8n's
  * webhook-helpers do for the description's responseMode ("onReceived", or
  * "lastNode": no answer until the workflow ends).
@@ -294,7 +307,7 @@ export async function runWebhook(
 			startsExecution,
 		};
 	}
-	if (description.responseMode === 'lastNode') {
+	if (responseModeOf(description, node.parameters) === 'lastNode') {
 		return { status: 'afterWorkflow', body: undefined, headers: response.headers, response: result, startsExecution };
 	}
 	return {

@@ -24,7 +24,7 @@ beforeAll(async () => {
 	env = await startQueueEnvironment({
 		workflows,
 		publish: workflows.map((workflow) => workflow.id),
-		rateLimitPerSecond: 10,
+		loopsRateLimit: 10,
 		suite: 'queue-burst',
 	});
 }, 900_000);

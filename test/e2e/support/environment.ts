@@ -19,7 +19,7 @@ import {
 	type WorkflowToImport,
 } from '../../../scripts/lib/localN8n';
 import { projectRoot } from '../../../scripts/lib/communityPackage';
-import { webhookPathOf } from './workflows';
+import { triggerWebhookPath } from '../../../scripts/lib/examples';
 
 export const SIGNING_SECRET = 'whsec_e2e_0123456789abcdef0123456789abcdef';
 const LOOPS_API_KEY = 'e2e_loops_key';
@@ -70,12 +70,12 @@ export async function startN8nUnderTest<N extends LaunchedN8n>(options: {
 	launch: (input: E2eLaunchInput) => Promise<N>;
 	editorOf: (n8n: N) => LocalN8n;
 	webhookUrl: (n8n: N, workflowId: string) => string;
-	/** The contract server's per-team limit; default generous (a test of correctness, not pacing). */
-	rateLimitPerSecond?: number;
+	/** The contract server's per-team limit; default a generous 1000/s (tests that are not about pacing). */
+	loopsRateLimit?: number;
 }): Promise<N8nUnderTest & { n8n: N; stop(): Promise<void> }> {
 	const logFile = e2eLogFile(options.suite);
 	const pack = await buildAndPackPackage();
-	const loops = await startLoopsContractServer({ apiKeys: [LOOPS_API_KEY], rateLimitPerSecond: options.rateLimitPerSecond ?? 1000 });
+	const loops = await startLoopsContractServer({ apiKeys: [LOOPS_API_KEY], rateLimitPerSecond: options.loopsRateLimit ?? 1000 });
 	let n8n: N;
 	try {
 		n8n = await options.launch({
@@ -108,16 +108,27 @@ export async function startN8nUnderTest<N extends LaunchedN8n>(options: {
 	}
 }
 
+/** The production webhook path of the trigger of `workflowId`, one of `workflows`. */
+export function webhookPathIn(workflows: WorkflowToImport[], workflowId: string): string {
+	const workflow = workflows.find((candidate) => candidate.id === workflowId);
+	if (!workflow) throw new Error(`no workflow ${workflowId} in this environment`);
+	return triggerWebhookPath(workflow);
+}
+
 export async function startE2eEnvironment(options: {
 	workflows: WorkflowToImport[];
 	publish: string[];
 	webhookPaths: string[];
+	/** The contract server's per-team limit; default a generous 1000/s (tests that are not about pacing). */
+	loopsRateLimit?: number;
 }): Promise<E2eEnvironment> {
+	const { loopsRateLimit, ...launch } = options;
 	return await startN8nUnderTest({
 		suite: 'e2e',
-		launch: (input) => launchLocalN8n({ ...input, ...options }),
+		loopsRateLimit,
+		launch: (input) => launchLocalN8n({ ...input, ...launch }),
 		editorOf: (n8n) => n8n,
-		webhookUrl: (n8n, workflowId) => n8n.webhookUrl(webhookPathOf(workflowId)),
+		webhookUrl: (n8n, workflowId) => n8n.webhookUrl(webhookPathIn(options.workflows, workflowId)),
 	});
 }
 

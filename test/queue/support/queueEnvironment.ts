@@ -7,8 +7,7 @@
 import type { WorkflowToImport } from '../../../scripts/lib/localN8n';
 import { launchQueueN8n, type QueueN8n, type QueueN8nOptions } from '../../../scripts/lib/queueN8n';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../../../scripts/lib/roundRobinProxy';
-import { startN8nUnderTest, type N8nUnderTest } from '../../e2e/support/environment';
-import { triggerWebhookPath } from '../../../scripts/lib/examples';
+import { startN8nUnderTest, webhookPathIn, type N8nUnderTest } from '../../e2e/support/environment';
 
 export interface QueueEnvironment extends N8nUnderTest {
 	n8n: QueueN8n;
@@ -22,21 +21,17 @@ export async function startQueueEnvironment(
 		/** Workflow ids to publish; every webhook processor must serve their triggers before the start resolves. */
 		publish: string[];
 		/** The contract server's per-team limit; default a generous 1000/s (tests that are not about pacing). */
-		rateLimitPerSecond?: number;
+		loopsRateLimit?: number;
 		/** Where the log goes: test-results/<suite>/. */
 		suite?: string;
 	} & Pick<QueueN8nOptions, 'workers' | 'webhookProcessors' | 'workerConcurrency' | 'env' | 'onLog'>,
 ): Promise<QueueEnvironment> {
-	const { rateLimitPerSecond, suite = 'queue', workflows, publish, ...queueOptions } = options;
-	const webhookPathOf = (workflowId: string) => {
-		const workflow = workflows.find((candidate) => candidate.id === workflowId);
-		if (!workflow) throw new Error(`no workflow ${workflowId} in this queue environment`);
-		return triggerWebhookPath(workflow);
-	};
+	const { loopsRateLimit, suite = 'queue', workflows, publish, ...queueOptions } = options;
+	const webhookPathOf = (workflowId: string) => webhookPathIn(workflows, workflowId);
 	let balancer: RoundRobinProxy | undefined;
 	const environment = await startN8nUnderTest({
 		suite,
-		rateLimitPerSecond,
+		loopsRateLimit,
 		launch: async (input) => {
 			const n8n = await launchQueueN8n({ ...input, ...queueOptions, workflows, publish, label: suite, webhookPaths: publish.map(webhookPathOf) });
 			balancer = await startRoundRobinProxy(n8n.webhookProcessors.map((processor) => processor.baseUrl));

@@ -81,10 +81,11 @@ describe('the node description is generated from the table', () => {
 		expect(description.outputs).toEqual(['main']);
 		expect(description.credentials).toEqual([{ name: 'stripeWebhookSigningApi', required: true }]);
 		expect(description.webhooks).toEqual([
-			{ name: 'default', httpMethod: 'POST', responseMode: 'lastNode', responseData: 'allEntries', path: 'stripe' },
+			expect.objectContaining({ name: 'default', httpMethod: 'POST', path: 'stripe' }),
 		]);
-		// No expression anywhere in the webhook description: n8n would build an expression isolate per delivery.
-		expect(JSON.stringify(description.webhooks)).not.toContain('=');
+		// n8n answers onReceived with responseData when it is truthy, defaulting it to the text
+		// "firstEntryJson"; '' makes it answer with webhook()'s webhookResponse.
+		expect(description.webhooks![0].responseData).toBe('');
 		const options = (property('options') as any).options.map((o: { name: string; default: unknown }) => [o.name, o.default]);
 		expect(Object.fromEntries(options)).toEqual({ durable: false, includeStripeObject: false, mode: 'any', toleranceSeconds: 300 });
 	});
@@ -92,5 +93,29 @@ describe('the node description is generated from the table', () => {
 	it('registers nothing at Stripe, so activation cannot fail', () => {
 		const nodeType: INodeType = new StripeContactTrigger();
 		expect(nodeType.webhookMethods).toBeUndefined();
+	});
+});
+
+describe('the webhook response mode: no expression engine on n8n 2.41+, the same answer on older n8n', () => {
+	const webhook = new StripeContactTrigger().description.webhooks![0];
+	const resolver = (webhook as unknown as Record<symbol, Record<string, { template: string; resolve(p: object): unknown }>>)[
+		Symbol.for('n8n.webhookDescriptionResolvers')
+	].responseMode;
+
+	it('n8n resolves it natively: the field holds exactly the resolver template', () => {
+		expect(webhook.responseMode).toBe(resolver.template);
+	});
+
+	it.each([
+		[{}, 'onReceived'],
+		[{ options: {} }, 'onReceived'],
+		[{ options: { durable: false } }, 'onReceived'],
+		[{ options: { durable: true } }, 'lastNode'],
+	])('parameters %j → %s, natively and through the template', (parameters, mode) => {
+		expect(resolver.resolve(parameters)).toBe(mode);
+		// What an expression engine computes from the template: `$parameter` is the node's parameters.
+		const body = /^=\{\{(.*)\}\}$/.exec(resolver.template)![1];
+		// eslint-disable-next-line @typescript-eslint/no-implied-eval
+		expect(new Function('$parameter', `return (${body});`)({ options: {}, ...parameters })).toBe(mode);
 	});
 });
