@@ -166,7 +166,7 @@ async function main(): Promise<void> {
 				'    npm run send-test-event -- customer.created',
 				'    npm run send-test-event -- invoice.paid --workflow payment-successful-email',
 				'  Real Stripe events: stripe listen --forward-to <Production URL>, then restart with',
-				'  STRIPE_WEBHOOK_SECRET=<the whsec_… it prints> npm start.',
+				`  STRIPE_WEBHOOK_SECRET=<the whsec_… it prints> ${QUEUE_MODE ? 'npm run start:queue' : 'npm start'}.`,
 				'',
 				n8n instanceof QueueN8n
 					? `  Queue mode: executions run on the worker; the production URL is the webhook processor's; main serves the editor and test URLs.\n  PostgreSQL database ${n8n.storage.database}, Redis prefix ${n8n.storage.redisPrefix}.\n  Ctrl-C stops every process and the contract server and drops this run's database and Redis keys.`
