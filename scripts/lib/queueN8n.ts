@@ -27,7 +27,8 @@ import {
 } from './localN8n';
 import { createQueueRunStorage, queueServicesFromEnv, type QueueRunStorage, type QueueServices } from './queueServices';
 
-export interface QueueN8nOptions {
+/** `encryptionKey`, `env` and `logFile` as for LocalN8n, for every process. */
+export interface QueueN8nOptions extends Pick<LocalN8nOptions, 'encryptionKey' | 'env' | 'logFile'> {
 	/** Installed into every process (each loads community packages from its own user folder). */
 	pack?: PackedPackage;
 	workers?: number;
@@ -48,12 +49,8 @@ export interface QueueN8nOptions {
 	mainPort?: number;
 	/** N8N_USER_FOLDER of main (default: a temp folder); workers and webhook processors always get temp folders. */
 	mainUserFolder?: string;
-	encryptionKey?: string;
-	/** Extra environment for every process. */
-	env?: Record<string, string>;
 	/** Every line any process prints, prefixed with its name ("main", "worker-1", "webhook-2"). */
 	onLog?: (line: string) => void;
-	logFile?: string;
 	services?: QueueServices;
 	/** Goes into the database name and Redis prefix, to tell runs apart. */
 	label?: string;
