@@ -390,13 +390,26 @@ export interface LaunchOptions extends LocalN8nOptions {
 	webhookPaths?: string[];
 }
 
+/** What launching takes from an n8n: LocalN8n, or QueueN8n for a queue-mode set of processes. */
+export interface LaunchableN8n {
+	installCommunityPackage(pack: PackedPackage): Promise<unknown>;
+	importCredentials(credentials: CredentialToImport[]): Promise<void>;
+	importWorkflows(workflows: WorkflowToImport[]): Promise<void>;
+	publishWorkflow(id: string): Promise<void>;
+	start(): Promise<void>;
+	waitForWebhook(path: string): Promise<void>;
+	stop(): Promise<void>;
+	logText(): string;
+}
+
 /**
- * create → install the package → import → publish → start → wait for the webhooks, in one call.
+ * install the package → import → publish → start → wait for the webhooks, on a created n8n.
  * On any failure n8n is stopped and the error carries n8n's log.
  */
-export async function launchLocalN8n(options: LaunchOptions = {}): Promise<LocalN8n> {
-	const { pack, credentials = [], workflows = [], publish = [], webhookPaths = [], ...localOptions } = options;
-	const n8n = await LocalN8n.create(localOptions);
+export async function prepareAndStart<N extends LaunchableN8n>(
+	n8n: N,
+	{ pack, credentials = [], workflows = [], publish = [], webhookPaths = [] }: Omit<LaunchOptions, keyof LocalN8nOptions>,
+): Promise<N> {
 	try {
 		if (pack) await n8n.installCommunityPackage(pack);
 		await n8n.importCredentials(credentials);
@@ -410,4 +423,10 @@ export async function launchLocalN8n(options: LaunchOptions = {}): Promise<Local
 		const message = (error as Error).message;
 		throw new Error(message.includes('\n') ? message : `${message}\n--- n8n log ---\n${n8n.logText()}`);
 	}
+}
+
+/** create → prepareAndStart, in one call. */
+export async function launchLocalN8n(options: LaunchOptions = {}): Promise<LocalN8n> {
+	const { pack, credentials, workflows, publish, webhookPaths, ...localOptions } = options;
+	return await prepareAndStart(await LocalN8n.create(localOptions), { pack, credentials, workflows, publish, webhookPaths });
 }

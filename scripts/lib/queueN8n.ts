@@ -18,6 +18,7 @@ import { type PackedPackage } from './communityPackage';
 import {
 	ensureN8nInstalled,
 	LocalN8n,
+	prepareAndStart,
 	type CredentialToImport,
 	type LocalN8nOptions,
 	type N8nRestSession,
@@ -38,7 +39,7 @@ export interface QueueN8nOptions extends Pick<LocalN8nOptions, 'encryptionKey' |
 	credentials?: CredentialToImport[];
 	workflows?: WorkflowToImport[];
 	publish?: string[];
-	/** Production webhook paths every webhook processor must serve before launch resolves. */
+	/** Production webhook paths every webhook processor must serve before launchQueueN8n resolves. */
 	webhookPaths?: string[];
 	/**
 	 * Whether main answers production webhooks too. Default false: n8n's advice once webhook processors
@@ -176,14 +177,10 @@ export class QueueN8n {
 		return await this.main.ownerSession(owner);
 	}
 
-	/**
-	 * Starts main (it runs the database migrations), then the workers and webhook processors side by
-	 * side, and waits until every webhook processor serves every path in `webhookPaths`.
-	 */
+	/** Starts main (it runs the database migrations), then the workers and webhook processors side by side. */
 	async start(): Promise<void> {
 		await this.main.start();
 		await Promise.all([...this.workers, ...this.webhookProcessors].map((n8n) => n8n.start()));
-		for (const path of this.options.webhookPaths ?? []) await this.waitForWebhook(path);
 	}
 
 	/** Waits until every webhook processor serves the production webhook at `path`. */
@@ -208,21 +205,10 @@ export class QueueN8n {
 
 /**
  * create → install the package into every process → import → publish → start → wait for the
- * webhooks, in one call. On any failure everything is stopped and the error carries the log.
+ * webhooks on every webhook processor, in one call. On any failure everything is stopped (the
+ * database and Redis keys removed) and the error carries the log.
  */
 export async function launchQueueN8n(options: QueueN8nOptions = {}): Promise<QueueN8n> {
-	const n8n = await QueueN8n.create(options);
-	const { pack, credentials = [], workflows = [], publish = [] } = options;
-	try {
-		if (pack) await n8n.installCommunityPackage(pack);
-		await n8n.importCredentials(credentials);
-		await n8n.importWorkflows(workflows);
-		for (const id of publish) await n8n.publishWorkflow(id);
-		await n8n.start();
-		return n8n;
-	} catch (error) {
-		await n8n.stop();
-		const message = (error as Error).message;
-		throw new Error(message.includes('\n') ? message : `${message}\n--- n8n log ---\n${n8n.logText()}`);
-	}
+	const { pack, credentials, workflows, publish, webhookPaths } = options;
+	return await prepareAndStart(await QueueN8n.create(options), { pack, credentials, workflows, publish, webhookPaths });
 }
