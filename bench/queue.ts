@@ -23,7 +23,7 @@ import { cpus } from 'node:os';
 import { exampleCredentials } from '../scripts/lib/examples';
 import { buildAndPackPackage, launchLocalN8n, N8N_VERSION, type LocalN8n, type N8nRestSession } from '../scripts/lib/localN8n';
 import { launchQueueN8n, type QueueN8n } from '../scripts/lib/queueN8n';
-import { describeUnexpected, fire, newLoadRecord, summarize, type LoadRecord } from './support/httpLoad';
+import { describeUnexpected, fire, newLoadRecord, percentile, summarize, type LoadRecord } from './support/httpLoad';
 import { SIGNING_SECRET, signedDelivery, TRIGGER_WEBHOOK_PATH, triggerWorkflow } from './support/triggerOnly';
 import { queueBurst, QUEUE_BURST_WORKFLOWS } from '../test/queue/support/queueBurst';
 import { startQueueEnvironment } from '../test/queue/support/queueEnvironment';
@@ -124,7 +124,11 @@ async function main(): Promise<void> {
 			console.log(`drain ratio:  ${figures.drainRatio.toFixed(2)}   (target ≤ 1.25; ${figures.drainSeconds.toFixed(1)} s from the first delivery to the last accepted Loops request, ideal ${figures.idealSeconds.toFixed(0)} s)`);
 			console.log(`429 share:    ${(figures.share429 * 100).toFixed(2)} %   (target < 5 %; ${run.tally.rateLimited429} of ${run.tally.requests} Loops answers)`);
 			console.log(`outcome:      ${run.tally.contactsLost} contacts lost, ${run.tally.emailsLost} emails lost, ${run.tally.emailsTwice} sent twice; Stripe gave up on ${run.report.gaveUp}`);
+			const acked = ((run.report.lastAckAt ?? Number.NaN) - (run.report.firstAttemptAt ?? Number.NaN)) / 1000;
+			const latencies = [...run.report.ackLatenciesMs].sort((x, y) => x - y);
+			console.log(`Stripe:       every delivery acknowledged ${acked.toFixed(1)} s after the first (${(run.report.deliveries / acked).toFixed(1)} deliveries/s); ack p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`);
 			console.log(`spread:       deliveries per webhook processor ${JSON.stringify(env.balancer.forwarded())}`);
+			console.log(`(when Stripe's acknowledgements take as long as the drain, the webhook processors' intake, not Loops' pace, set the drain)`);
 		} finally {
 			await env.stop();
 		}
