@@ -83,7 +83,7 @@ async function measureAcceptance(single: LocalN8n, queue: QueueN8n): Promise<voi
 	console.log(`\nAccepted deliveries per second (${ROUNDS} interleaved rounds × ${ROUND_MS / 1000} s, ${CONCURRENCY} POSTs in flight, ${cpus().length} cores)`);
 	console.log(`${'target'.padEnd(40)}${'accepted/s'.padStart(11)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}  unexpected answers`);
 	for (const { target, rps, p50, p99 } of results) {
-		console.log(`${target.label.padEnd(40)}${rps.toFixed(0).padStart(11)}${p50.toFixed(2).padStart(9)}${p99.toFixed(2).padStart(9)}  ${describeUnexpected(target)}`);
+		console.log(`${target.label.padEnd(40)}${rps.toFixed(1).padStart(11)}${p50.toFixed(2).padStart(9)}${p99.toFixed(2).padStart(9)}  ${describeUnexpected(target)}`);
 	}
 	const [a, b, c] = results;
 	console.log(`(b)/(a): ${(b.rps / a.rps).toFixed(2)}   (c)/(a): ${(c.rps / a.rps).toFixed(2)}   (c)/(b): ${(c.rps / b.rps).toFixed(2)}`);
