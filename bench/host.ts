@@ -20,26 +20,24 @@
  * every request (webhook-helpers parseRequestBody), which costs an isolate each. The later passes show
  * what the trigger costs without the host-side toll.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 
-import { buildStripeEvent, signStripeDelivery } from '../test/fixtures/stripeEvents';
-import { exampleCredentials, TRIGGER_NODE_TYPE } from '../scripts/lib/examples';
+import { exampleCredentials } from '../scripts/lib/examples';
 import {
 	buildAndPackPackage,
 	launchLocalN8n,
-	type LocalN8n,
 	type PackedPackage,
 	type WorkflowToImport,
 } from '../scripts/lib/localN8n';
+import { describeUnexpected, fire, newLoadRecord, summarize, type Delivery, type LoadRecord } from './support/httpLoad';
+import { SIGNING_SECRET, signedDelivery, TRIGGER_WEBHOOK_PATH, triggerWorkflow } from './support/triggerOnly';
 
 const ROUND_MS = Number(process.env.BENCH_HOST_ROUND_MS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_HOST_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_HOST_CONCURRENCY ?? 8);
 const WARMUP_MS = 1000;
-const SIGNING_SECRET = 'whsec_bench_0123456789abcdef0123456789abcdef';
 
 const WEBHOOK_NODE_PATH = 'bench-webhook-node';
-const TRIGGER_WEBHOOK_ID = 'b3ac0000-0000-4000-8000-00000000b00b';
 
 const webhookNodeWorkflow: WorkflowToImport = {
 	id: 'benchWebhookNode',
@@ -59,95 +57,10 @@ const webhookNodeWorkflow: WorkflowToImport = {
 	settings: { executionOrder: 'v1' },
 };
 
-const triggerWorkflow: WorkflowToImport = {
-	id: 'benchStripeTrigr',
-	name: 'Bench (b): Stripe Contact Trigger',
-	nodes: [
-		{
-			id: 'b0000000-0000-4000-8000-00000000000b',
-			name: 'Stripe Contact Trigger',
-			type: TRIGGER_NODE_TYPE,
-			typeVersion: 1.1,
-			position: [0, 0],
-			webhookId: TRIGGER_WEBHOOK_ID,
-			parameters: { events: ['invoice.paid'], onCustomerDeleted: 'unsubscribe', options: {} },
-			credentials: { stripeWebhookSigningApi: { id: 'stripeSigningKey', name: 'Stripe webhook signing secret' } },
-		},
-	],
-	connections: {},
-	settings: { executionOrder: 'v1' },
-};
-
-interface Delivery {
-	path: string;
-	body: string;
-	headers: Record<string, string>;
-	expectedStatus: number;
-}
-
-interface Target {
+/** One target's load and what it was sent: re-signed each round so the signature stays inside Stripe's tolerance however long the run takes. */
+interface Target extends LoadRecord {
 	label: string;
-	/** Re-signed each round so the signature stays inside Stripe's tolerance however long the run takes. */
 	delivery: () => Delivery;
-	latenciesMs: number[];
-	elapsedMs: number;
-	unexpected: Map<string, number>;
-}
-
-function signedDelivery(type: string, expectedStatus: number): Delivery {
-	const { body, headers } = signStripeDelivery(JSON.stringify(buildStripeEvent(type)), SIGNING_SECRET);
-	return { path: `/webhook/${TRIGGER_WEBHOOK_ID}/stripe`, body, headers, expectedStatus };
-}
-
-/**
- * Keeps `CONCURRENCY` POSTs in flight until `durationMs` has passed, then waits for the last ones.
- * Records latencies and unexpected answers into `target` and returns the elapsed time.
- */
-async function fire(n8n: LocalN8n, agent: Agent, delivery: Delivery, durationMs: number, target?: Target): Promise<number> {
-	const { port } = new URL(n8n.baseUrl);
-	const headers = { ...delivery.headers, 'content-length': String(Buffer.byteLength(delivery.body)) };
-	const one = () =>
-		new Promise<void>((resolve, reject) => {
-			const started = process.hrtime.bigint();
-			const req = request(
-				{ host: '127.0.0.1', port, path: delivery.path, method: 'POST', headers, agent },
-				(res) => {
-					res.resume();
-					res.on('end', () => {
-						if (target) {
-							target.latenciesMs.push(Number(process.hrtime.bigint() - started) / 1e6);
-							if (res.statusCode !== delivery.expectedStatus) {
-								const key = String(res.statusCode);
-								target.unexpected.set(key, (target.unexpected.get(key) ?? 0) + 1);
-							}
-						}
-						resolve();
-					});
-				},
-			);
-			req.on('error', reject);
-			req.end(delivery.body);
-		});
-	const started = Date.now();
-	const deadline = started + durationMs;
-	const worker = async () => {
-		while (Date.now() < deadline) await one();
-	};
-	await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-	return Date.now() - started;
-}
-
-function percentile(sorted: number[], p: number): number {
-	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function summarize(target: Target) {
-	const sorted = [...target.latenciesMs].sort((x, y) => x - y);
-	return {
-		rps: (target.latenciesMs.length / target.elapsedMs) * 1000,
-		p50: percentile(sorted, 50),
-		p99: percentile(sorted, 99),
-	};
 }
 
 interface Pass {
@@ -171,17 +84,11 @@ async function measure(pack: PackedPackage, pass: Pass): Promise<void> {
 		credentials: exampleCredentials({ signingSecret: SIGNING_SECRET, loopsApiKey: 'unused', loopsBaseUrl: 'http://127.0.0.1:9/api/v1' }),
 		workflows: [webhookNodeWorkflow, triggerWorkflow],
 		publish: [webhookNodeWorkflow.id, triggerWorkflow.id],
-		webhookPaths: [WEBHOOK_NODE_PATH, `${TRIGGER_WEBHOOK_ID}/stripe`],
+		webhookPaths: [WEBHOOK_NODE_PATH, TRIGGER_WEBHOOK_PATH],
 	});
 	const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 	try {
-		const make = (label: string, delivery: () => Delivery): Target => ({
-			label,
-			delivery,
-			latenciesMs: [],
-			elapsedMs: 0,
-			unexpected: new Map(),
-		});
+		const make = (label: string, delivery: () => Delivery): Target => ({ label, delivery, ...newLoadRecord() });
 		const invoicePaid = () => signedDelivery('invoice.paid', 200);
 		const targets = [
 			make('(a) n8n Webhook node', () => ({ ...invoicePaid(), path: `/webhook/${WEBHOOK_NODE_PATH}` })),
@@ -189,20 +96,19 @@ async function measure(pack: PackedPackage, pass: Pass): Promise<void> {
 			make('(c) trigger, unsupported event (ignored)', () => signedDelivery('payment_intent.succeeded', 200)),
 			make('(d) unregistered path (404)', () => ({ ...invoicePaid(), path: '/webhook/not-registered/stripe', expectedStatus: 404 })),
 		];
-		for (const target of targets) await fire(n8n, agent, target.delivery(), WARMUP_MS);
+		for (const target of targets) await fire([n8n.baseUrl], agent, target.delivery(), WARMUP_MS, CONCURRENCY);
 
 		for (let round = 0; round < ROUNDS; round++) {
 			// Rotate the order each round so no target always follows the same neighbour.
 			const order = targets.map((_, i) => targets[(i + round) % targets.length]);
-			for (const target of order) target.elapsedMs += await fire(n8n, agent, target.delivery(), ROUND_MS, target);
+			for (const target of order) target.elapsedMs += await fire([n8n.baseUrl], agent, target.delivery(), ROUND_MS, CONCURRENCY, target);
 		}
 
 		const results = targets.map((target) => ({ target, ...summarize(target) }));
 		console.log(`\n${pass.label}`);
 		console.log(`${'target'.padEnd(44)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}  unexpected answers`);
 		for (const { target, rps, p50, p99 } of results) {
-			const unexpected = [...target.unexpected].map(([status, count]) => `${count}× ${status}`).join(', ') || 'none';
-			console.log(`${target.label.padEnd(44)}${rps.toFixed(0).padStart(9)}${p50.toFixed(2).padStart(9)}${p99.toFixed(2).padStart(9)}  ${unexpected}`);
+			console.log(`${target.label.padEnd(44)}${rps.toFixed(0).padStart(9)}${p50.toFixed(2).padStart(9)}${p99.toFixed(2).padStart(9)}  ${describeUnexpected(target)}`);
 		}
 		const [a, b, c, d] = results;
 		console.log(`(b)/(a) throughput ratio: ${(b.rps / a.rps).toFixed(2)}  (target ≥ 0.95)`);

@@ -6,6 +6,11 @@
  *
  * Environment: STRIPE_WEBHOOK_SECRET (whsec_… of your Stripe endpoint; default: a generated local
  * one that `npm run send-test-event` also uses), LOOPS_API_KEY, N8N_PORT (default 5678).
+ *
+ * npm run start:queue (`--queue`): the same in n8n's queue mode, on the local PostgreSQL and Redis
+ * (PGHOST/PGPORT/PGUSER/PGPASSWORD, REDIS_HOST/REDIS_PORT): main (editor) on N8N_PORT, one worker,
+ * one webhook processor that serves the production URLs. Each run gets a fresh database and Redis
+ * prefix, removed on Ctrl-C.
  */
 import { createHash } from 'node:crypto';
 
@@ -13,6 +18,9 @@ import { startLoopsContractServer, type LoopsContractServer } from '../tools/loo
 import { exampleCredentials, LOOPS_API_BASE_URL, loadExamples, SYNC_WORKFLOW_ID, triggerWebhookPath } from './lib/examples';
 import { buildAndPackPackage, ensureN8nInstalled, LocalN8n, N8N_VERSION } from './lib/localN8n';
 import { LOCAL_LOG_FILE, LOCAL_USER_FOLDER, loadLocalState, saveLocalState } from './lib/localState';
+import { QueueN8n } from './lib/queueN8n';
+
+const QUEUE_MODE = process.argv.includes('--queue');
 
 const startedAt = Date.now();
 const say = (message: string) => console.log(`[start ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(3)}s] ${message}`);
@@ -42,17 +50,19 @@ async function main(): Promise<void> {
 	say('building (npm run build) and packing (npm pack) n8n-nodes-stripe-loops');
 	const pack = await buildAndPackPackage();
 
-	const n8n = await LocalN8n.create({
-		installation,
-		userFolder: LOCAL_USER_FOLDER,
-		port,
-		encryptionKey: state.encryptionKey,
-		logFile: LOCAL_LOG_FILE,
-		onLog: (line) => {
-			if (!line.startsWith('[n8n ')) console.log(`  n8n › ${line}`);
-		},
-	});
-	say(`installing ${pack.name}@${pack.version} into ${LOCAL_USER_FOLDER}/.n8n/nodes like n8n's community-node installer`);
+	// CLI commands (import, publish) print lines starting "[n8n <command>]" (in queue mode after "[main] ").
+	const onLog = (line: string) => {
+		if (!/^(\[main\] )?\[n8n /.test(line)) console.log(`  n8n › ${line}`);
+	};
+	const n8n = QUEUE_MODE
+		? await QueueN8n.create({ mainPort: port, workers: 1, webhookProcessors: 1, encryptionKey: state.encryptionKey, logFile: LOCAL_LOG_FILE, onLog, label: 'start' })
+		: await LocalN8n.create({ installation, userFolder: LOCAL_USER_FOLDER, port, encryptionKey: state.encryptionKey, logFile: LOCAL_LOG_FILE, onLog });
+	if (n8n instanceof QueueN8n) {
+		say(`queue mode: PostgreSQL database ${n8n.storage.database}, Redis prefix ${n8n.storage.redisPrefix} (both removed on Ctrl-C)`);
+		say(`installing ${pack.name}@${pack.version} into main, the worker and the webhook processor (each its own .n8n/nodes) like n8n's community-node installer`);
+	} else {
+		say(`installing ${pack.name}@${pack.version} into ${LOCAL_USER_FOLDER}/.n8n/nodes like n8n's community-node installer`);
+	}
 	await n8n.installCommunityPackage(pack);
 
 	let contractServer: LoopsContractServer | undefined;
@@ -95,7 +105,10 @@ async function main(): Promise<void> {
 		const examples = loadExamples().sort((a, b) => Number(b.workflow.id === SYNC_WORKFLOW_ID) - Number(a.workflow.id === SYNC_WORKFLOW_ID));
 		const workflows = examples.map((example) => example.workflow);
 		const examplesHash = createHash('sha256').update(JSON.stringify(workflows)).digest('hex');
-		if (state.importedExamplesHash !== examplesHash) {
+		if (QUEUE_MODE) {
+			say(`importing the ${workflows.length} example workflows from examples/ into this run's database`);
+			await n8n.importWorkflows(workflows);
+		} else if (state.importedExamplesHash !== examplesHash) {
 			say(`importing the ${workflows.length} example workflows from examples/ (first run, or they changed)`);
 			await n8n.importWorkflows(workflows);
 			state.importedExamplesHash = examplesHash;
@@ -108,7 +121,11 @@ async function main(): Promise<void> {
 			await n8n.publishWorkflow(workflow.id);
 		}
 
-		say(`starting n8n on ${n8n.baseUrl} (log: ${LOCAL_LOG_FILE})`);
+		say(
+			n8n instanceof QueueN8n
+				? `starting n8n main on ${n8n.main.baseUrl}, then a worker and a webhook processor on ${n8n.webhookProcessors[0].baseUrl} (log: ${LOCAL_LOG_FILE})`
+				: `starting n8n on ${n8n.baseUrl} (log: ${LOCAL_LOG_FILE})`,
+		);
 		await n8n.start();
 		for (const workflow of workflows) await n8n.waitForWebhook(triggerWebhookPath(workflow));
 		await n8n.ownerSession(state.owner);
@@ -131,7 +148,9 @@ async function main(): Promise<void> {
 		console.log(
 			[
 				'',
-				'  ✔ n8n is running with n8n-nodes-stripe-loops installed',
+				n8n instanceof QueueN8n
+					? '  ✔ n8n is running in queue mode (main, one worker, one webhook processor) with n8n-nodes-stripe-loops installed in each'
+					: '  ✔ n8n is running with n8n-nodes-stripe-loops installed',
 				'',
 				`  Editor:          ${running.editorUrl}`,
 				`  Log in as:       ${state.owner.email} / ${state.owner.password}`,
@@ -147,9 +166,11 @@ async function main(): Promise<void> {
 				'    npm run send-test-event -- customer.created',
 				'    npm run send-test-event -- invoice.paid --workflow payment-successful-email',
 				'  Real Stripe events: stripe listen --forward-to <Production URL>, then restart with',
-				'  STRIPE_WEBHOOK_SECRET=<the whsec_… it prints> npm start.',
+				`  STRIPE_WEBHOOK_SECRET=<the whsec_… it prints> ${QUEUE_MODE ? 'npm run start:queue' : 'npm start'}.`,
 				'',
-				'  Ctrl-C stops n8n and the contract server. State persists in .n8n-local/ (delete it to start fresh).',
+				n8n instanceof QueueN8n
+					? `  Queue mode: executions run on the worker; the production URL is the webhook processor's; main serves the editor and test URLs.\n  PostgreSQL database ${n8n.storage.database}, Redis prefix ${n8n.storage.redisPrefix}.\n  Ctrl-C stops every process and the contract server and drops this run's database and Redis keys.`
+					: '  Ctrl-C stops n8n and the contract server. State persists in .n8n-local/ (delete it to start fresh).',
 				'',
 			].join('\n'),
 		);

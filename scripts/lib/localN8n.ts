@@ -69,7 +69,13 @@ export interface LocalN8nOptions {
 	logFile?: string;
 	/** Default: ensureN8nInstalled() (runs scripts/install-n8n.sh when needed). */
 	installation?: N8nInstallation;
+	/** Which n8n process start() runs: `n8n start` (default), or queue mode's `n8n worker` / `n8n webhook`. */
+	role?: N8nRole;
+	/** Extra arguments for that command, e.g. `--concurrency=5` for a worker. */
+	roleArgs?: string[];
 }
+
+export type N8nRole = 'start' | 'worker' | 'webhook';
 
 export const DEFAULT_OWNER: OwnerAccount = {
 	email: 'owner@n8n-nodes-stripe-loops.test',
@@ -78,7 +84,12 @@ export const DEFAULT_OWNER: OwnerAccount = {
 	lastName: 'Owner',
 };
 
-const READY_LINE = 'Editor is now accessible';
+/** What each kind of n8n process prints once it serves. */
+const READY_LINES: Record<N8nRole, string> = {
+	start: 'Editor is now accessible',
+	worker: 'n8n worker is now ready',
+	webhook: 'Webhook listener waiting for requests',
+};
 
 /**
  * Variables from the caller's environment that would change how n8n behaves; n8n gets only ours.
@@ -216,15 +227,20 @@ export class LocalN8n {
 		return output;
 	}
 
-	/** `n8n start`; resolves once the editor is reachable, rejects (with the log) if n8n exits or times out. */
+	/**
+	 * `n8n start` (or the `role` command); resolves once it serves (the editor is reachable, the worker
+	 * takes jobs, the webhook processor listens), rejects (with the log) if n8n exits or times out.
+	 */
 	async start({ timeoutMs = 180_000 } = {}): Promise<void> {
 		this.assertStopped('start');
-		this.server = this.spawnN8n(['start'], undefined);
+		const role = this.options.role ?? 'start';
+		const readyLine = READY_LINES[role];
+		this.server = this.spawnN8n([role, ...(this.options.roleArgs ?? [])], undefined);
 		const startedAt = Date.now();
 		const firstLine = this.logLines.length; // a restart must not take the last run's ready line
 		await new Promise<void>((resolve, reject) => {
 			const timer = setInterval(() => {
-				if (this.logLines.slice(firstLine).some((line) => line.includes(READY_LINE))) {
+				if (this.logLines.slice(firstLine).some((line) => line.includes(readyLine))) {
 					clearInterval(timer);
 					resolve();
 				} else if (!this.running) {
@@ -375,13 +391,26 @@ export interface LaunchOptions extends LocalN8nOptions {
 	webhookPaths?: string[];
 }
 
+/** What launching takes from an n8n: LocalN8n, or QueueN8n for a queue-mode set of processes. */
+export interface LaunchableN8n {
+	installCommunityPackage(pack: PackedPackage): Promise<unknown>;
+	importCredentials(credentials: CredentialToImport[]): Promise<void>;
+	importWorkflows(workflows: WorkflowToImport[]): Promise<void>;
+	publishWorkflow(id: string): Promise<void>;
+	start(): Promise<void>;
+	waitForWebhook(path: string): Promise<void>;
+	stop(): Promise<void>;
+	logText(): string;
+}
+
 /**
- * create → install the package → import → publish → start → wait for the webhooks, in one call.
+ * install the package → import → publish → start → wait for the webhooks, on a created n8n.
  * On any failure n8n is stopped and the error carries n8n's log.
  */
-export async function launchLocalN8n(options: LaunchOptions = {}): Promise<LocalN8n> {
-	const { pack, credentials = [], workflows = [], publish = [], webhookPaths = [], ...localOptions } = options;
-	const n8n = await LocalN8n.create(localOptions);
+export async function prepareAndStart<N extends LaunchableN8n>(
+	n8n: N,
+	{ pack, credentials = [], workflows = [], publish = [], webhookPaths = [] }: Omit<LaunchOptions, keyof LocalN8nOptions>,
+): Promise<N> {
 	try {
 		if (pack) await n8n.installCommunityPackage(pack);
 		await n8n.importCredentials(credentials);
@@ -395,4 +424,10 @@ export async function launchLocalN8n(options: LaunchOptions = {}): Promise<Local
 		const message = (error as Error).message;
 		throw new Error(message.includes('\n') ? message : `${message}\n--- n8n log ---\n${n8n.logText()}`);
 	}
+}
+
+/** create → prepareAndStart, in one call. */
+export async function launchLocalN8n(options: LaunchOptions = {}): Promise<LocalN8n> {
+	const { pack, credentials, workflows, publish, webhookPaths, ...localOptions } = options;
+	return await prepareAndStart(await LocalN8n.create(localOptions), { pack, credentials, workflows, publish, webhookPaths });
 }

@@ -164,3 +164,46 @@ describe('contract server · scheduled outage', () => {
 		}
 	});
 });
+
+describe('contract server · scheduled outage', () => {
+	it('answers 503, then resets connections, then serves again; reset() cancels it', async () => {
+		const server = await startLoopsContractServer({ apiKeys: ['k'] });
+		const get = async () => {
+			try {
+				const response = await fetch(`${server.url}/lists`, { headers: { authorization: 'Bearer k' } });
+				return response.status;
+			} catch {
+				return 'reset';
+			}
+		};
+		try {
+			server.scheduleOutage({ startsInMs: 0, durationMs: 400 });
+			expect(await get()).toBe(503);
+			await new Promise((resolve) => setTimeout(resolve, 250));
+			expect(await get()).toBe('reset');
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			expect(await get()).toBe(200);
+			expect(server.state.requests().outage).toEqual({ status503: 1, reset: 1 });
+
+			server.scheduleOutage({ startsInMs: 0, durationMs: 60_000 });
+			server.reset();
+			expect(await get()).toBe(200);
+		} finally {
+			await server.close();
+		}
+	});
+
+	it('can be scheduled over HTTP, as another process would', async () => {
+		const server = await startLoopsContractServer({ apiKeys: ['k'] });
+		try {
+			const admin = server.url.replace(/\/api\/v1$/, '/_contract/outage');
+			const answer = await fetch(admin, { method: 'POST', body: JSON.stringify({ startsInMs: 0, durationMs: 1000, answeredShare: 1 }) });
+			expect(answer.status).toBe(200);
+			const response = await fetch(`${server.url}/lists`, { headers: { authorization: 'Bearer k' } });
+			expect(response.status).toBe(503);
+			expect(await response.json()).toEqual({ success: false, message: 'Service unavailable.' });
+		} finally {
+			await server.close();
+		}
+	});
+});
