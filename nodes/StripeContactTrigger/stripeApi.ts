@@ -4,7 +4,9 @@
  * caller should do (a webhook answers 503 to `unavailable`, ignores `missing`,
  * reports `forbidden` / `invalidKey` as a configuration error).
  */
+import { randomUUID } from 'crypto';
 import type { IDataObject, IHookFunctions, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
+import { sleep as n8nSleep } from 'n8n-workflow';
 
 import { isConnectionError } from '../Loops/transport';
 import { isObject } from '../shared/isObject';
@@ -29,6 +31,8 @@ export interface StripeHttpRequest {
 	query?: Record<string, string | number | string[]>;
 	/** Sent form-encoded, the way Stripe's API takes parameters. */
 	form?: FormParams;
+	/** Stripe answers a repeat with this key with the first answer, so a retried create creates once. */
+	idempotencyKey?: string;
 }
 
 export interface StripeHttpResponse {
@@ -141,9 +145,10 @@ export function createStripeClient(send: StripeRequestFunction, options: StripeC
 	const retries = options.retries ?? 1;
 	const retryDelayMs = options.retryDelayMs ?? ((retry: number) => 250 * 2 ** (retry - 1));
 	const maxRetryDelayMs = options.maxRetryDelayMs ?? 2_000;
-	const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+	const sleep = options.sleep ?? n8nSleep;
 
 	async function call(request: StripeHttpRequest, what: string): Promise<IDataObject> {
+		if (request.method === 'POST') request = { ...request, idempotencyKey: randomUUID() };
 		for (let retry = 0; ; retry++) {
 			const outcome = await attempt(request, what);
 			if (!(outcome instanceof StripeApiError)) return outcome;
@@ -307,6 +312,7 @@ export function n8nStripeRequest(
 			headers: {
 				'Stripe-Version': STRIPE_API_VERSION,
 				...(request.form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+				...(request.idempotencyKey ? { 'Idempotency-Key': request.idempotencyKey } : {}),
 			},
 			...(request.form ? { body: encodeForm(request.form) } : {}),
 			json: false,
@@ -340,7 +346,7 @@ export async function stripeClientFor(
 }
 
 function parseBody(body: unknown): unknown {
-	const text = Buffer.isBuffer(body) ? body.toString('utf8') : body;
+	const text = body instanceof Uint8Array ? new TextDecoder().decode(body) : body;
 	if (typeof text !== 'string') return text;
 	try {
 		return JSON.parse(text);
