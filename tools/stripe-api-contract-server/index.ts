@@ -80,6 +80,7 @@ export interface StripeApiContractServer {
 	setKeys(keys: KeyTable): void;
 	setFaults(faults: FaultOptions): void;
 	setOutage(outage: Outage | undefined): void;
+	/** Back to an empty account with the initial keys, no faults, no outage, an empty log. */
 	reset(): void;
 	close(): Promise<void>;
 }
@@ -91,7 +92,8 @@ export async function startStripeApiContractServer(
 	options: StripeApiContractServerOptions = {},
 ): Promise<StripeApiContractServer> {
 	const host = options.host ?? '127.0.0.1';
-	let keys = checkKeyTable(options.keys ?? DEFAULT_KEYS);
+	const initialKeys = checkKeyTable(options.keys ?? DEFAULT_KEYS);
+	let keys = initialKeys;
 	const store = new StripeStore();
 	const limiter = options.rateLimitPerSecond === undefined ? undefined : new SlidingWindowLimiter(options.rateLimitPerSecond);
 	const faults = new FaultInjector(options.faults, options.seed === undefined ? Math.random : seededRandom(options.seed));
@@ -318,6 +320,7 @@ export async function startStripeApiContractServer(
 			outage = { ...next, ...(next.durationMs !== undefined ? { until: Date.now() + next.durationMs } : {}) };
 		},
 		reset: () => {
+			keys = initialKeys;
 			store.reset();
 			limiter?.reset();
 			outage = undefined;
