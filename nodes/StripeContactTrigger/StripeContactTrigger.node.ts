@@ -17,8 +17,8 @@ import {
 	readTriggerSettings,
 } from './settings';
 import type { SigningSecrets } from './verify';
+import { REGISTER_ENDPOINT_PARAMETER, registeredSigningSecret, stripeEndpointMethods } from './webhookMethods';
 
-// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete -- endpoints are added in Stripe by hand until webhookMethods arrive with the optional Stripe API credential
 export class StripeContactTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Stripe Contact Trigger',
@@ -53,12 +53,19 @@ export class StripeContactTrigger implements INodeType {
 		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
+		// While the node registers its own endpoint it verifies with the secret Stripe
+		// returned, and the signing-secret credential is hidden (hide, not show: a
+		// workflow saved before registerEndpoint existed has no value for it). The API
+		// key is optional for lookups; registration checks for it on publish.
 		credentials: [
 			{
 				name: 'stripeWebhookSigningApi',
+				displayName: 'Signing Secret',
 				required: true,
 				testedBy: 'stripeSigningSecretTest',
+				displayOptions: { hide: { [REGISTER_ENDPOINT_PARAMETER]: [true] } },
 			},
+			{ name: 'stripeRestrictedKeyApi', displayName: 'Stripe API Key', required: false },
 		],
 		webhooks: [
 			{
@@ -72,15 +79,30 @@ export class StripeContactTrigger implements INodeType {
 				path: 'stripe',
 			},
 		],
-		// No webhookMethods: the endpoint is registered in Stripe by hand, like n8n's
-		// own Webhook node, so activation has nothing to create and nothing to fail.
 		properties: [
+			{
+				displayName: 'Register Endpoint in Stripe',
+				name: REGISTER_ENDPOINT_PARAMETER,
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether publishing the workflow creates (or reuses) the webhook endpoint for the Production URL in Stripe with the events below, and unpublishing deletes it. Off: add the endpoint in Stripe by hand.',
+			},
+			{
+				displayName:
+					'On publish, the node finds or creates the Stripe webhook endpoint for its Production URL with the selected events, and keeps the signing secret Stripe returns; on unpublish it deletes the endpoint it created. It needs a Stripe Restricted Key credential with Write on Webhook Endpoints. A signing-secret credential is only needed to reuse an endpoint created outside n8n.',
+				name: 'registrationNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { [REGISTER_ENDPOINT_PARAMETER]: [true] } },
+			},
 			{
 				displayName:
 					'In Stripe, open Developers → Webhooks → Add endpoint, paste this node\'s Production URL (under Webhook URLs above) and select the same events as below. Then click Reveal under Signing secret and paste the whsec_… value into the credential. Publish the workflow (top right) to start receiving events on the Production URL.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
+				displayOptions: { show: { [REGISTER_ENDPOINT_PARAMETER]: [false] } },
 			},
 			{
 				displayName: 'Events',
@@ -217,6 +239,8 @@ export class StripeContactTrigger implements INodeType {
 
 	methods = { credentialTest: { stripeSigningSecretTest } };
 
+	webhookMethods = { default: stripeEndpointMethods };
+
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
 		const rawBody = await readRawBody(request);
@@ -226,7 +250,10 @@ export class StripeContactTrigger implements INodeType {
 		try {
 			secrets = await this.getCredentials<SigningSecrets>('stripeWebhookSigningApi');
 		} catch {
-			// No usable credential means no secret: verification then fails closed.
+			// No usable credential means no secret: verification then fails closed,
+			// unless the node registered this endpoint and kept its secret.
+			const registered = registeredSigningSecret(this);
+			if (registered !== undefined) secrets = { signingSecret: registered };
 		}
 
 		const answer = handleStripeDelivery(

@@ -12,7 +12,7 @@ import { join } from 'path';
 // n8n-core writes its instance settings into the user folder when first loaded.
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-harness-'));
 
-import { ExecuteContext, WebhookContext } from 'n8n-core';
+import { ExecuteContext, HookContext, WebhookContext } from 'n8n-core';
 import {
 	createRunExecutionData,
 	isExpression,
@@ -30,6 +30,7 @@ import {
 	type IWebhookData,
 	type IWebhookResponseData,
 	type IWorkflowExecuteAdditionalData,
+	type WorkflowActivateMode,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
@@ -44,6 +45,8 @@ export interface HarnessNodeOptions {
 	typeVersion?: number;
 	/** Overrides of the node itself (name, webhookId, continueOnFail, onError…). */
 	node?: Partial<INode>;
+	/** The workflow's static data; pass the same object to later calls to keep what a node stored. */
+	staticData?: IDataObject;
 }
 
 export interface WebhookRequest {
@@ -91,7 +94,7 @@ function buildNode(nodeType: INodeType, options: HarnessNodeOptions): INode {
 	};
 }
 
-function buildWorkflow(nodeType: INodeType, node: INode): Workflow {
+function buildWorkflow(nodeType: INodeType, node: INode, staticData: IDataObject = {}): Workflow {
 	return new Workflow({
 		id: 'harness-workflow',
 		name: 'Harness workflow',
@@ -99,7 +102,7 @@ function buildWorkflow(nodeType: INodeType, node: INode): Workflow {
 		connections: {},
 		active: true,
 		nodeTypes: nodeTypesFor(nodeType),
-		staticData: {},
+		staticData,
 		settings: {},
 	});
 }
@@ -235,6 +238,27 @@ function onReceivedBody(responseData: unknown, result: IWebhookResponseData): un
 	return result.webhookResponse ?? { message: 'Workflow was started' };
 }
 
+/** What n8n registers for the node's (first) webhook; manual mode is the Test URL. */
+function webhookDataFor(
+	node: INode,
+	workflow: Workflow,
+	additionalData: IWorkflowExecuteAdditionalData,
+	mode: WorkflowExecuteMode,
+): IWebhookData {
+	const description = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description.webhooks?.[0];
+	if (!description) throw new Error('The node has no webhook');
+	return {
+		httpMethod: description.httpMethod,
+		node: node.name,
+		path: String(description.path),
+		webhookDescription: description,
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: additionalData,
+		webhookId: node.webhookId,
+		isTest: mode === 'manual',
+	} as IWebhookData;
+}
+
 /**
  * Calls the node's webhook() through WebhookContext, then answers as n8n's
  * webhook-helpers do for responseMode "onReceived".
@@ -244,7 +268,7 @@ export async function runWebhook(
 	options: HarnessNodeOptions & { request: WebhookRequest; mode?: WorkflowExecuteMode },
 ): Promise<WebhookResult> {
 	const node = buildNode(nodeType, options);
-	const workflow = buildWorkflow(nodeType, node);
+	const workflow = buildWorkflow(nodeType, node, options.staticData);
 	const additionalData = additionalDataFor(options);
 	const rawBody = Buffer.isBuffer(options.request.body)
 		? options.request.body
@@ -266,16 +290,7 @@ export async function runWebhook(
 	const description = nodeType.description.webhooks?.[0];
 	if (!description || !nodeType.webhook) throw new Error('The node has no webhook');
 	const mode = options.mode ?? 'webhook';
-	const webhookData = {
-		httpMethod: description.httpMethod,
-		node: node.name,
-		path: String(description.path),
-		webhookDescription: description,
-		workflowId: workflow.id,
-		workflowExecuteAdditionalData: additionalData,
-		webhookId: node.webhookId,
-		isTest: mode === 'manual',
-	} as IWebhookData;
+	const webhookData = webhookDataFor(node, workflow, additionalData, mode);
 	const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
 	const result = await nodeType.webhook.call(context);
 
@@ -299,6 +314,35 @@ export async function runWebhook(
 		response: result,
 		startsExecution,
 	};
+}
+
+export type WebhookSetupMethod = 'checkExists' | 'create' | 'delete';
+
+/**
+ * Runs one of the node's webhookMethods through HookContext, as n8n's
+ * WebhookService does on publish (checkExists, then create when it answered
+ * false) and unpublish (delete).
+ */
+export async function runHookMethod(
+	nodeType: INodeType,
+	options: HarnessNodeOptions & { method: WebhookSetupMethod; mode?: WorkflowExecuteMode; activation?: WorkflowActivateMode },
+): Promise<boolean> {
+	const node = buildNode(nodeType, options);
+	const workflow = buildWorkflow(nodeType, node, options.staticData);
+	const additionalData = additionalDataFor(options);
+	const method = nodeType.webhookMethods?.default?.[options.method];
+	if (!method) throw new Error(`The node has no webhook method ${options.method}`);
+	const mode = options.mode ?? 'trigger';
+	const webhookData = webhookDataFor(node, workflow, additionalData, mode);
+	const context = new HookContext(workflow, node, additionalData, mode, options.activation ?? 'activate', webhookData);
+	return await method.call(context);
+}
+
+/** n8n's publish: checkExists, and create when it answered false. */
+export async function publishWebhook(nodeType: INodeType, options: HarnessNodeOptions): Promise<void> {
+	if (!(await runHookMethod(nodeType, { ...options, method: 'checkExists' }))) {
+		await runHookMethod(nodeType, { ...options, method: 'create' });
+	}
 }
 
 /** Runs the node's execute() through ExecuteContext over the given input items. */

@@ -29,6 +29,10 @@ export { MAX_WEBHOOK_ENDPOINTS, type ObjectType } from './store';
 export interface Outage {
 	kind: 'status429' | 'status500' | 'status503' | 'reset' | 'hang';
 	requests?: number;
+	/** Only these methods, e.g. ['POST']; default all. */
+	methods?: string[];
+	/** Apply the request first, then fail it: the change is made but its answer is lost. */
+	afterApply?: boolean;
 	durationMs?: number;
 	hangMs?: number;
 }
@@ -124,8 +128,9 @@ export async function startStripeApiContractServer(
 		}),
 	};
 
-	function currentOutage(): Outage | undefined {
+	function currentOutage(method: string): Outage | undefined {
 		if (!outage) return undefined;
+		if (outage.methods && !outage.methods.includes(method)) return undefined;
 		if ((outage.until !== undefined && Date.now() >= outage.until) || outage.requests === 0) {
 			outage = undefined;
 			return undefined;
@@ -172,8 +177,8 @@ export async function startStripeApiContractServer(
 		const grants = keys[bearer];
 		if (grants === undefined) return send(error(401, `Invalid API Key provided: ${redactKey(bearer)}`));
 
-		const down = currentOutage();
-		if (down) return strike(down.kind, down.hangMs, 'outage');
+		const down = currentOutage(method);
+		if (down && !down.afterApply) return strike(down.kind, down.hangMs, 'outage');
 		const fault = faults.pick();
 		if (fault.kind !== 'none' && !(fault.kind !== 'status429' && fault.afterApply)) return strike(fault.kind, undefined, 'fault');
 		if (limiter && !limiter.take().allowed) {
@@ -207,6 +212,7 @@ export async function startStripeApiContractServer(
 		}
 		const delay = faults.delayMs();
 		if (delay > 0) await sleep(delay);
+		if (down) return strike(down.kind, down.hangMs, 'outage after apply');
 		if (fault.kind !== 'none') return strike(fault.kind, undefined, 'fault after apply');
 		return send(answered);
 

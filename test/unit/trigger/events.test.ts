@@ -81,7 +81,14 @@ describe('the node description is generated from the table', () => {
 		expect(description.inputs).toEqual([]);
 		expect(description.outputs).toEqual(['main']);
 		expect(description.credentials).toEqual([
-			{ name: 'stripeWebhookSigningApi', required: true, testedBy: 'stripeSigningSecretTest' },
+			{
+				name: 'stripeWebhookSigningApi',
+				displayName: 'Signing Secret',
+				required: true,
+				testedBy: 'stripeSigningSecretTest',
+				displayOptions: { hide: { registerEndpoint: [true] } },
+			},
+			{ name: 'stripeRestrictedKeyApi', displayName: 'Stripe API Key', required: false },
 		]);
 		expect(description.webhooks).toEqual([
 			expect.objectContaining({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'stripe' }),
@@ -93,8 +100,9 @@ describe('the node description is generated from the table', () => {
 		expect(Object.fromEntries(options)).toEqual({ includeStripeObject: false, mode: 'any', toleranceSeconds: 300 });
 	});
 
-	it('registers nothing at Stripe, so activation cannot fail', () => {
+	it('registers nothing at Stripe unless asked: Register Endpoint in Stripe is off by default', () => {
 		const nodeType: INodeType = new StripeContactTrigger();
-		expect(nodeType.webhookMethods).toBeUndefined();
+		expect(Object.keys(nodeType.webhookMethods?.default ?? {})).toEqual(['checkExists', 'create', 'delete']);
+		expect(property('registerEndpoint')).toMatchObject({ type: 'boolean', default: false });
 	});
 });

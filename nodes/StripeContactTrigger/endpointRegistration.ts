@@ -1,0 +1,149 @@
+/**
+ * The trigger's webhook endpoint in Stripe, when the node registers it
+ * itself: one endpoint per webhook URL, its id and signing secret kept in the
+ * node's static data, deleted on unpublish only when the node created it.
+ * Endpoints the node creates carry a metadata mark, so one whose id and
+ * secret were lost is recognised and replaced instead of piling up.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { STRIPE_API_VERSION, StripeApiError, type StripeClient, type WebhookEndpoint } from './stripeApi';
+
+/** Metadata key on endpoints the node created; its value names the workflow and node. */
+export const OWNER_METADATA_KEY = 'n8n_stripe_contact_trigger';
+
+/** What the node remembers about the endpoint of one webhook URL (Production and Test URL apart). */
+export interface RegisteredEndpoint {
+	id: string;
+	/** Set when the node created the endpoint: Stripe reveals the secret only then. */
+	secret?: string;
+	createdByNode: boolean;
+	events: string[];
+}
+
+/** The node's static data, by webhook URL. */
+export interface RegistrationData extends IDataObject {
+	stripeEndpoints?: Record<string, RegisteredEndpoint> & IDataObject;
+}
+
+export interface EndpointTarget {
+	url: string;
+	events: string[];
+	/** Identifies this node in this workflow, e.g. "<workflow id>/<node id>". */
+	owner: string;
+	/** Whether the node has a signing-secret credential (needed to verify an endpoint it did not create). */
+	hasSigningSecret: boolean;
+}
+
+/** A registration that cannot go ahead; the message tells the user what to do. */
+export class RegistrationError extends Error {}
+
+const sameEvents = (a: string[], b: string[]) =>
+	a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+
+export function registeredEndpoint(data: RegistrationData, url: string): RegisteredEndpoint | undefined {
+	return data.stripeEndpoints?.[url];
+}
+
+/**
+ * The secret to verify deliveries to `url` with, when the node created that
+ * endpoint; undefined otherwise (verification then fails closed without a
+ * signing-secret credential).
+ */
+export function registeredSecret(data: RegistrationData, url: string): string | undefined {
+	const endpoint = registeredEndpoint(data, url);
+	return endpoint?.createdByNode ? endpoint.secret : undefined;
+}
+
+function remember(data: RegistrationData, url: string, endpoint: RegisteredEndpoint | undefined): void {
+	const endpoints = { ...(data.stripeEndpoints ?? {}) };
+	if (endpoint) endpoints[url] = endpoint;
+	else delete endpoints[url];
+	data.stripeEndpoints = endpoints;
+}
+
+/** n8n's checkExists: true only when the remembered endpoint is there, enabled, with exactly these events. */
+export async function endpointIsCurrent(client: StripeClient, target: EndpointTarget, data: RegistrationData): Promise<boolean> {
+	const known = registeredEndpoint(data, target.url);
+	if (!known || (known.createdByNode ? !known.secret : !target.hasSigningSecret)) return false;
+	const endpoint = (await client.listWebhookEndpoints()).find((candidate) => candidate.id === known.id);
+	return (
+		endpoint !== undefined &&
+		endpoint.url === target.url &&
+		endpoint.status !== 'disabled' &&
+		sameEvents(endpoint.enabled_events, target.events)
+	);
+}
+
+/**
+ * n8n's create: reuse the endpoint that has this URL (updating its events)
+ * or create one; afterwards exactly one endpoint in Stripe has this URL among
+ * those the node created.
+ */
+export async function registerEndpoint(client: StripeClient, target: EndpointTarget, data: RegistrationData): Promise<void> {
+	if (target.events.length === 0) throw new RegistrationError('Select at least one event to register the endpoint in Stripe');
+	const known = registeredEndpoint(data, target.url);
+	const withUrl = (await client.listWebhookEndpoints()).filter((endpoint) => endpoint.url === target.url);
+	const isOwn = (endpoint: WebhookEndpoint) =>
+		(endpoint.metadata as IDataObject | undefined)?.[OWNER_METADATA_KEY] === target.owner ||
+		(known?.createdByNode === true && endpoint.id === known.id);
+
+	const current = withUrl.find((endpoint) => isOwn(endpoint) && endpoint.id === known?.id && known.secret);
+	if (current && known) {
+		const events = await updateEvents(client, current, target.events);
+		remember(data, target.url, { ...known, events });
+		for (const duplicate of withUrl.filter((endpoint) => isOwn(endpoint) && endpoint !== current)) {
+			await deleteIfPresent(client, duplicate.id);
+		}
+		return;
+	}
+
+	// Created by this node, but its secret is gone: it could never be verified again.
+	for (const lost of withUrl.filter(isOwn)) await deleteIfPresent(client, lost.id);
+
+	const foreign = withUrl.find((endpoint) => !isOwn(endpoint));
+	if (foreign) {
+		if (!target.hasSigningSecret) {
+			throw new RegistrationError(
+				`Stripe already has an endpoint for ${target.url} (${foreign.id}) that this node did not create, and Stripe reveals its signing secret only in the Dashboard. Add that secret as a Stripe Webhook Signing Secret credential on the node, or delete the endpoint in Stripe, then publish again.`,
+			);
+		}
+		const events = await updateEvents(client, foreign, target.events);
+		remember(data, target.url, { id: foreign.id, createdByNode: false, events });
+		return;
+	}
+
+	const created = await client.createWebhookEndpoint({
+		url: target.url,
+		enabled_events: target.events,
+		api_version: STRIPE_API_VERSION,
+		description: 'n8n Stripe Contact Trigger',
+		metadata: { [OWNER_METADATA_KEY]: target.owner },
+	});
+	if (typeof created.secret !== 'string' || created.secret === '') {
+		await deleteIfPresent(client, created.id);
+		throw new RegistrationError(`Stripe created the endpoint ${created.id} without returning its signing secret`);
+	}
+	remember(data, target.url, { id: created.id, secret: created.secret, createdByNode: true, events: target.events });
+}
+
+/** n8n's delete: removes the endpoint only when the node created it, and forgets it either way. */
+export async function unregisterEndpoint(client: StripeClient, url: string, data: RegistrationData): Promise<void> {
+	const known = registeredEndpoint(data, url);
+	if (known?.createdByNode) await deleteIfPresent(client, known.id);
+	remember(data, url, undefined);
+}
+
+async function updateEvents(client: StripeClient, endpoint: WebhookEndpoint, events: string[]): Promise<string[]> {
+	if (sameEvents(endpoint.enabled_events, events) && endpoint.status !== 'disabled') return events;
+	const updated = await client.updateWebhookEndpoint(endpoint.id, { enabled_events: events, disabled: false });
+	return updated.enabled_events ?? events;
+}
+
+async function deleteIfPresent(client: StripeClient, id: string): Promise<void> {
+	try {
+		await client.deleteWebhookEndpoint(id);
+	} catch (error) {
+		if (!(error instanceof StripeApiError && error.kind === 'missing')) throw error;
+	}
+}
