@@ -1,12 +1,13 @@
 /**
  * One real n8n for an e2e file: this package packed and installed like a community package, the
- * Loops contract server in-process, credentials and workflows imported and published, and an owner
+ * Loops and Stripe API contract servers in-process, credentials and workflows imported and published, and an owner
  * REST session for reading executions. n8n's log goes to test-results/e2e/ and is printed on failure.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startLoopsContractServer, type LoopsContractServer } from '../../../tools/loops-contract-server';
+import { startStripeApiContractServer, type StripeApiContractServer } from '../../../tools/stripe-api-contract-server';
 import { exampleCredentials } from '../../../scripts/lib/examples';
 import {
 	buildAndPackPackage,
@@ -19,10 +20,13 @@ import { projectRoot } from '../../../scripts/lib/communityPackage';
 
 export const SIGNING_SECRET = 'whsec_e2e_0123456789abcdef0123456789abcdef';
 const LOOPS_API_KEY = 'e2e_loops_key';
+/** A restricted key of the Stripe API contract server: the lookups and webhook endpoints. */
+export const STRIPE_API_KEY = 'rk_test_contract';
 
 export interface E2eEnvironment {
 	n8n: LocalN8n;
 	loops: LoopsContractServer;
+	stripe: StripeApiContractServer;
 	session: N8nRestSession;
 	logFile: string;
 	stop(): Promise<void>;
@@ -40,25 +44,34 @@ export async function startE2eEnvironment(options: {
 	const pack = await buildAndPackPackage();
 	// A generous limit: the test measures correctness, not Loops' pacing.
 	const loops = await startLoopsContractServer({ apiKeys: [LOOPS_API_KEY], rateLimitPerSecond: 1000 });
+	const stripe = await startStripeApiContractServer();
 	let n8n: LocalN8n;
 	try {
 		n8n = await launchLocalN8n({
 			pack,
 			logFile,
-			credentials: exampleCredentials({ signingSecret: SIGNING_SECRET, loopsApiKey: LOOPS_API_KEY, loopsBaseUrl: loops.url }),
+			credentials: exampleCredentials({
+				signingSecret: SIGNING_SECRET,
+				loopsApiKey: LOOPS_API_KEY,
+				loopsBaseUrl: loops.url,
+				stripeApiKey: STRIPE_API_KEY,
+				stripeApiBaseUrl: stripe.url,
+			}),
 			...options,
 		});
 	} catch (error) {
 		await loops.close();
+		await stripe.close();
 		throw error;
 	}
 	const stop = async () => {
 		await n8n.stop();
 		await loops.close();
+		await stripe.close();
 	};
 	try {
 		const session = await n8n.ownerSession();
-		return { n8n, loops, session, logFile, stop };
+		return { n8n, loops, stripe, session, logFile, stop };
 	} catch (error) {
 		await stop();
 		throw error;

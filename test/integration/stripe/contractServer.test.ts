@@ -4,6 +4,7 @@
 import customerFixture from '../../fixtures/stripe/customer.json';
 import subscriptionFixture from '../../fixtures/stripe/subscription.json';
 import { parseStripeParams } from '../../../tools/stripe-api-contract-server/form';
+import { applySeeds, httpSeedTarget, seedsForEvent } from '../../../tools/stripe-api-contract-server/seed';
 import {
 	MAX_WEBHOOK_ENDPOINTS,
 	startStripeApiContractServer,
@@ -271,5 +272,42 @@ describe("Stripe's parameter syntax", () => {
 			e: ['p', 'q'],
 			f: [{ g: 'h' }],
 		});
+	});
+});
+
+describe('seeding the objects an event points at (send-test-event, e2e)', () => {
+	const person = { email: 'jenny.rosen@example.com', name: 'Jenny Rosen' };
+	const event = (type: string, object: Record<string, unknown>) => ({ id: 'evt_1', type, data: { object } });
+
+	it("stores the event's own object and the customer it names only by id, carrying the person", async () => {
+		const seeds = seedsForEvent(
+			event('customer.subscription.updated', { id: 'sub_1', object: 'subscription', customer: 'cus_1', status: 'active' }),
+			person,
+		);
+		await applySeeds(server, seeds);
+		expect((await stripe('GET', '/v1/subscriptions/sub_1?expand[]=customer')).body).toMatchObject({
+			id: 'sub_1',
+			status: 'active',
+			customer: { id: 'cus_1', email: person.email, name: person.name },
+		});
+	});
+
+	it('gives a charge named by a dispute the billing email and name', async () => {
+		await applySeeds(server, seedsForEvent(event('charge.dispute.created', { id: 'dp_1', object: 'dispute', charge: 'ch_1' }), person));
+		expect((await stripe('GET', '/v1/charges/ch_1')).body).toMatchObject({
+			billing_details: { email: person.email, name: person.name },
+			receipt_email: person.email,
+		});
+		expect(server.state.objects('customer')).toEqual([]);
+	});
+
+	it('shows the customer of a customer.deleted event as deleted', async () => {
+		await applySeeds(server, seedsForEvent(event('customer.deleted', { id: 'cus_9', object: 'customer', email: 'x@y.z' }), person));
+		expect((await stripe('GET', '/v1/customers/cus_9')).body).toEqual({ id: 'cus_9', object: 'customer', deleted: true });
+	});
+
+	it('seeds a server in another process through its admin routes', async () => {
+		await applySeeds(httpSeedTarget(server.url), seedsForEvent(event('invoice.paid', { id: 'in_1', object: 'invoice', customer: 'cus_2' }), person));
+		expect((await stripe('GET', '/v1/customers/cus_2')).body).toMatchObject({ email: person.email });
 	});
 });
