@@ -68,6 +68,8 @@ export interface StripeApiContractState {
 	deletedCustomers(): string[];
 	/** Endpoints as the API lists them (no secret). */
 	webhookEndpoints(): Json[];
+	/** An endpoint's signing secret, as Stripe's Dashboard reveals it; undefined for an unknown id. */
+	signingSecret(endpointId: string): string | undefined;
 	requestLog(): StripeRequestRecord[];
 	snapshot(): Record<string, unknown>;
 }
@@ -115,6 +117,7 @@ export async function startStripeApiContractServer(
 		objects: (type) => [...store.objects.get(type)!.values()].map((o) => structuredClone(o)),
 		deletedCustomers: () => [...store.deletedCustomers],
 		webhookEndpoints: () => [...store.webhookEndpoints.values()].map(endpointView),
+		signingSecret: (endpointId) => store.webhookEndpoints.get(endpointId)?.secret,
 		requestLog: () => [...requestLog],
 		snapshot: () => ({
 			keys: Object.fromEntries(Object.entries(keys).map(([key, grants]) => [redactKey(key), grants])),
