@@ -16,6 +16,8 @@ import {
 	LOOPS_API_KEY,
 	SIGNING_CREDENTIAL,
 	SIGNING_SECRET,
+	STRIPE_API_KEY,
+	STRIPE_KEY_WITHOUT_CUSTOMERS,
 	uiEnvironment,
 } from './support/environment';
 import { builtDescription, operations, optionsOf, resources, shownProperties } from './support/nodeDescriptions';
@@ -169,7 +171,7 @@ describe('the Stripe Contact Trigger', () => {
 		expect(productionUrl).toBe(`${baseUrl}/webhook/${webhookId}/stripe`);
 		expect(testUrl).toBe(`${baseUrl}/webhook-test/${webhookId}/stripe`);
 
-		const credential = editor.ndv.getByTestId('node-credentials-select');
+		const credential = editor.credentialSelector('Stripe Webhook Signing Secret');
 		await credential.waitFor();
 		expect(await credential.locator('input').inputValue()).toBe(SIGNING_CREDENTIAL.name);
 
@@ -217,6 +219,44 @@ describe('the Stripe Contact Trigger', () => {
 		expect(((await (await tested).json()) as { data: { status: string } }).data.status).toBe('OK');
 		await modal.getByTestId('credentials-config-container-test-success').waitFor();
 		await saveScreenshot(modal, 'credential-stripe-signing-secret');
+		expectNoPageProblems();
+	});
+
+	it('creates its Stripe API credential: a notice naming the permissions, a clear failure for a key that may not read customers, success for one that may', async () => {
+		const { stripe } = env.get();
+		const editor = await openEditor();
+		await addTrigger(editor);
+		const modal = await editor.createCredentialFromNode('Stripe Restricted Key API');
+		for (const permission of ['Customers', 'Charges (for disputes)', 'Subscriptions', 'Quotes', 'Webhook Endpoints']) {
+			await modal.getByText(new RegExp(permission.replace(/[()]/g, '\\$&'))).first().waitFor();
+		}
+		await editor.fillCredentialField('apiKey', STRIPE_KEY_WITHOUT_CUSTOMERS);
+		await editor.fillCredentialField('baseUrl', stripe.url);
+		const failed = await editor.saveCredentialAndTest();
+		expect(failed.status).toBe('Error');
+		await modal.getByText(/Couldn.t connect with these settings/).waitFor();
+		await modal.getByText('More details').click();
+		await modal.getByText(failed.message, { exact: true }).waitFor();
+		await saveScreenshot(modal, 'credential-stripe-restricted-key-test-failed');
+
+		await editor.fillCredentialField('apiKey', STRIPE_API_KEY);
+		const passed = await editor.saveCredentialAndTest();
+		expect(passed).toEqual({ status: 'OK', message: expect.any(String) });
+		const tests = stripe.state.requestLog().filter((request) => request.path === '/v1/customers');
+		expect(tests.map((request) => request.status)).toEqual(expect.arrayContaining([403, 200]));
+		expectNoPageProblems();
+		expect(failed.message).toMatch(/may not read customers/);
+	});
+
+	it('explains endpoint registration when Register Endpoint in Stripe is turned on', async () => {
+		await page.setViewportSize({ width: 1440, height: 1100 });
+		const editor = await openEditor();
+		await addTrigger(editor);
+		await editor.parametersPane.getByText(/In Stripe, open Developers → Webhooks → Add endpoint/).waitFor();
+		await editor.parameter('registerEndpoint').locator('.el-switch').click();
+		await editor.parametersPane.getByText(/On publish, the node finds or creates the Stripe webhook endpoint/).waitFor();
+		await editor.parametersPane.getByText(/In Stripe, open Developers → Webhooks → Add endpoint/).waitFor({ state: 'hidden' });
+		await saveScreenshot(page, 'trigger-register-endpoint');
 		expectNoPageProblems();
 	});
 

@@ -205,17 +205,30 @@ export class WorkflowEditor {
 		return this.page.getByTestId('editCredential-modal');
 	}
 
-	/** Opens "Create new credential" from the node's credential selector. */
-	async createCredentialFromNode(): Promise<Locator> {
-		const select = this.ndv.getByTestId('node-credentials-select');
-		const emptyState = this.ndv.getByTestId('node-credentials-empty-state');
-		await select.or(emptyState).first().waitFor();
-		if (await emptyState.isVisible()) {
-			await emptyState.click();
-		} else {
-			await select.click();
-			await this.page.getByTestId('node-credentials-select-item-new').click();
-		}
+	/**
+	 * The selector of one credential of the node (or its "create" button when none exists yet);
+	 * `label` picks it by the credential type's display name, which n8n shows above each selector
+	 * when a node has more than one.
+	 */
+	credentialSelector(label?: string): Locator {
+		const testIds = '[data-test-id="node-credentials-select"], [data-test-id="node-credentials-empty-state"]';
+		if (label === undefined) return this.ndv.locator(testIds).first();
+		return this.ndv
+			.locator('div')
+			.filter({ has: this.page.getByText(label, { exact: true }) })
+			.filter({ has: this.page.locator(testIds) })
+			.last()
+			.locator(testIds)
+			.first();
+	}
+
+	/** Opens "Create new credential" from the node's (or the labelled) credential selector. */
+	async createCredentialFromNode(label?: string): Promise<Locator> {
+		const selector = this.credentialSelector(label);
+		await selector.waitFor();
+		const empty = (await selector.getAttribute('data-test-id')) === 'node-credentials-empty-state';
+		await selector.click();
+		if (!empty) await this.page.getByTestId('node-credentials-select-item-new').click();
 		await this.credentialModal.waitFor();
 		return this.credentialModal;
 	}
