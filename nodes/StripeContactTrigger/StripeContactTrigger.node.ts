@@ -81,12 +81,12 @@ export class StripeContactTrigger implements INodeType {
 		],
 		properties: [
 			{
-				displayName: 'Register Endpoint in Stripe',
-				name: REGISTER_ENDPOINT_PARAMETER,
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether publishing the workflow creates (or reuses) the webhook endpoint for the Production URL in Stripe with the events below, and unpublishing deletes it. Off: add the endpoint in Stripe by hand.',
+				displayName:
+					'In Stripe, open Developers → Webhooks → Add endpoint, paste this node\'s Production URL (under Webhook URLs above) and select the same events as below. Then click Reveal under Signing secret and paste the whsec_… value into the credential. Publish the workflow (top right) to start receiving events on the Production URL.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { [REGISTER_ENDPOINT_PARAMETER]: [false] } },
 			},
 			{
 				displayName:
@@ -97,12 +97,12 @@ export class StripeContactTrigger implements INodeType {
 				displayOptions: { show: { [REGISTER_ENDPOINT_PARAMETER]: [true] } },
 			},
 			{
-				displayName:
-					'In Stripe, open Developers → Webhooks → Add endpoint, paste this node\'s Production URL (under Webhook URLs above) and select the same events as below. Then click Reveal under Signing secret and paste the whsec_… value into the credential. Publish the workflow (top right) to start receiving events on the Production URL.',
-				name: 'setupNotice',
-				type: 'notice',
-				default: '',
-				displayOptions: { show: { [REGISTER_ENDPOINT_PARAMETER]: [false] } },
+				displayName: 'Register Endpoint in Stripe',
+				name: REGISTER_ENDPOINT_PARAMETER,
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether publishing the workflow creates (or reuses) the webhook endpoint for the Production URL in Stripe with the events below, and unpublishing deletes it. Off: add the endpoint in Stripe by hand.',
 			},
 			{
 				displayName: 'Events',
