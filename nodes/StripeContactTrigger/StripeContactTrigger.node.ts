@@ -90,7 +90,7 @@ export class StripeContactTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'On publish, the node finds or creates the Stripe webhook endpoint for its Production URL with the selected events, and keeps the signing secret Stripe returns; on unpublish it deletes the endpoint it created. It needs a Stripe Restricted Key credential with Write on Webhook Endpoints. A signing-secret credential is only needed to reuse an endpoint created outside n8n.',
+					'On publish, the node finds or creates the Stripe webhook endpoint for its Production URL with the selected events, and verifies deliveries with the signing secret Stripe returns; on unpublish it deletes that endpoint. It needs a Stripe API Key credential with Write on Webhook Endpoints.',
 				name: 'registrationNotice',
 				type: 'notice',
 				default: '',

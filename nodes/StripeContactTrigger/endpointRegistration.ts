@@ -12,12 +12,13 @@ import { STRIPE_API_VERSION, StripeApiError, type StripeClient, type WebhookEndp
 /** Metadata key on endpoints the node created; its value names the workflow and node. */
 export const OWNER_METADATA_KEY = 'n8n_stripe_contact_trigger';
 
-/** What the node remembers about the endpoint of one webhook URL (Production and Test URL apart). */
+/**
+ * What the node remembers about the endpoint it created for one webhook URL (Production and
+ * Test URL apart). Stripe reveals the secret only in its answer to the create.
+ */
 export interface RegisteredEndpoint {
 	id: string;
-	/** Set when the node created the endpoint: Stripe reveals the secret only then. */
-	secret?: string;
-	createdByNode: boolean;
+	secret: string;
 	events: string[];
 }
 
@@ -31,8 +32,6 @@ export interface EndpointTarget {
 	events: string[];
 	/** Identifies this node in this workflow, e.g. "<workflow id>/<node id>". */
 	owner: string;
-	/** Whether the node has a signing-secret credential (needed to verify an endpoint it did not create). */
-	hasSigningSecret: boolean;
 }
 
 /** A registration that cannot go ahead; the message tells the user what to do. */
@@ -45,14 +44,10 @@ export function registeredEndpoint(data: RegistrationData, url: string): Registe
 	return data.stripeEndpoints?.[url];
 }
 
-/**
- * The secret to verify deliveries to `url` with, when the node created that
- * endpoint; undefined otherwise (verification then fails closed without a
- * signing-secret credential).
- */
+/** The secret to verify deliveries to `url` with; undefined when the node has no endpoint there (fail closed). */
 export function registeredSecret(data: RegistrationData, url: string): string | undefined {
-	const endpoint = registeredEndpoint(data, url);
-	return endpoint?.createdByNode ? endpoint.secret : undefined;
+	const secret = registeredEndpoint(data, url)?.secret;
+	return typeof secret === 'string' && secret !== '' ? secret : undefined;
 }
 
 function remember(data: RegistrationData, url: string, endpoint: RegisteredEndpoint | undefined): void {
@@ -65,7 +60,7 @@ function remember(data: RegistrationData, url: string, endpoint: RegisteredEndpo
 /** n8n's checkExists: true only when the remembered endpoint is there, enabled, with exactly these events. */
 export async function endpointIsCurrent(client: StripeClient, target: EndpointTarget, data: RegistrationData): Promise<boolean> {
 	const known = registeredEndpoint(data, target.url);
-	if (!known || (known.createdByNode ? !known.secret : !target.hasSigningSecret)) return false;
+	if (!known || registeredSecret(data, target.url) === undefined) return false;
 	const endpoint = (await client.listWebhookEndpoints()).find((candidate) => candidate.id === known.id);
 	return (
 		endpoint !== undefined &&
@@ -76,19 +71,19 @@ export async function endpointIsCurrent(client: StripeClient, target: EndpointTa
 }
 
 /**
- * n8n's create: reuse the endpoint that has this URL (updating its events)
- * or create one; afterwards exactly one endpoint in Stripe has this URL among
- * those the node created.
+ * n8n's create: reuse the node's endpoint for this URL (updating its events)
+ * or create one; afterwards exactly one endpoint in Stripe has this URL. An
+ * endpoint made outside n8n is left alone: its secret is only in Stripe's
+ * Dashboard, so deliveries to it could never be verified here.
  */
 export async function registerEndpoint(client: StripeClient, target: EndpointTarget, data: RegistrationData): Promise<void> {
 	if (target.events.length === 0) throw new RegistrationError('Select at least one event to register the endpoint in Stripe');
 	const known = registeredEndpoint(data, target.url);
 	const withUrl = (await client.listWebhookEndpoints()).filter((endpoint) => endpoint.url === target.url);
 	const isOwn = (endpoint: WebhookEndpoint) =>
-		(endpoint.metadata as IDataObject | undefined)?.[OWNER_METADATA_KEY] === target.owner ||
-		(known?.createdByNode === true && endpoint.id === known.id);
+		(endpoint.metadata as IDataObject | undefined)?.[OWNER_METADATA_KEY] === target.owner || endpoint.id === known?.id;
 
-	const current = withUrl.find((endpoint) => isOwn(endpoint) && endpoint.id === known?.id && known.secret);
+	const current = known?.secret ? withUrl.find((endpoint) => endpoint.id === known.id) : undefined;
 	if (current && known) {
 		const events = await updateEvents(client, current, target.events);
 		remember(data, target.url, { ...known, events });
@@ -103,14 +98,10 @@ export async function registerEndpoint(client: StripeClient, target: EndpointTar
 
 	const foreign = withUrl.find((endpoint) => !isOwn(endpoint));
 	if (foreign) {
-		if (!target.hasSigningSecret) {
-			throw new RegistrationError(
-				`Stripe already has an endpoint for ${target.url} (${foreign.id}) that this node did not create, and Stripe reveals its signing secret only in the Dashboard. Add that secret as a Stripe Webhook Signing Secret credential on the node, or delete the endpoint in Stripe, then publish again.`,
-			);
-		}
-		const events = await updateEvents(client, foreign, target.events);
-		remember(data, target.url, { id: foreign.id, createdByNode: false, events });
-		return;
+		remember(data, target.url, undefined);
+		throw new RegistrationError(
+			`Stripe already has an endpoint for ${target.url} (${foreign.id}) that this node did not create, and Stripe shows its signing secret only in the Dashboard. Delete that endpoint in Stripe and publish again, or turn off Register Endpoint in Stripe and put its secret in a Stripe Webhook Signing Secret credential.`,
+		);
 	}
 
 	const created = await client.createWebhookEndpoint({
@@ -124,13 +115,13 @@ export async function registerEndpoint(client: StripeClient, target: EndpointTar
 		await deleteIfPresent(client, created.id);
 		throw new RegistrationError(`Stripe created the endpoint ${created.id} without returning its signing secret`);
 	}
-	remember(data, target.url, { id: created.id, secret: created.secret, createdByNode: true, events: target.events });
+	remember(data, target.url, { id: created.id, secret: created.secret, events: target.events });
 }
 
-/** n8n's delete: removes the endpoint only when the node created it, and forgets it either way. */
+/** n8n's delete: removes the endpoint the node created for this URL, and forgets it. */
 export async function unregisterEndpoint(client: StripeClient, url: string, data: RegistrationData): Promise<void> {
 	const known = registeredEndpoint(data, url);
-	if (known?.createdByNode) await deleteIfPresent(client, known.id);
+	if (known) await deleteIfPresent(client, known.id);
 	remember(data, url, undefined);
 }
 

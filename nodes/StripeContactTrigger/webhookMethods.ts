@@ -54,7 +54,6 @@ function target(context: IHookFunctions): EndpointTarget {
 		url: webhookUrl(context),
 		events: [...events],
 		owner: `${context.getWorkflow().id ?? 'workflow'}/${context.getNode().id}`,
-		hasSigningSecret: hasSigningSecret(context),
 	};
 }
 

@@ -171,7 +171,7 @@ describe('the Stripe Contact Trigger', () => {
 		expect(productionUrl).toBe(`${baseUrl}/webhook/${webhookId}/stripe`);
 		expect(testUrl).toBe(`${baseUrl}/webhook-test/${webhookId}/stripe`);
 
-		const credential = editor.credentialSelector('Stripe Webhook Signing Secret');
+		const credential = editor.credentialSelector('Signing Secret');
 		await credential.waitFor();
 		expect(await credential.locator('input').inputValue()).toBe(SIGNING_CREDENTIAL.name);
 
@@ -208,7 +208,11 @@ describe('the Stripe Contact Trigger', () => {
 		const editor = await openEditor();
 		await addTrigger(editor);
 		const tested = page.waitForResponse((response) => response.url().endsWith('/rest/credentials/test'));
-		await editor.ndv.getByTestId('credential-edit-button').click();
+		await editor.ndv
+			.getByTestId('node-credentials-slot')
+			.filter({ has: page.getByTestId('credentials-label').getByText('Signing Secret', { exact: true }) })
+			.getByTestId('credential-edit-button')
+			.click();
 		const modal = editor.credentialModal;
 		await modal.waitFor();
 		for (const field of ['signingSecret', 'previousSigningSecret']) {
@@ -226,7 +230,7 @@ describe('the Stripe Contact Trigger', () => {
 		const { stripe } = env.get();
 		const editor = await openEditor();
 		await addTrigger(editor);
-		const modal = await editor.createCredentialFromNode('Stripe Restricted Key API');
+		const modal = await editor.createCredentialFromNode('Stripe API Key');
 		for (const permission of ['Customers', 'Charges (for disputes)', 'Subscriptions', 'Quotes', 'Webhook Endpoints']) {
 			await modal.getByText(new RegExp(permission.replace(/[()]/g, '\\$&'))).first().waitFor();
 		}
@@ -256,6 +260,8 @@ describe('the Stripe Contact Trigger', () => {
 		await editor.parameter('registerEndpoint').locator('.el-switch').click();
 		await editor.parametersPane.getByText(/On publish, the node finds or creates the Stripe webhook endpoint/).waitFor();
 		await editor.parametersPane.getByText(/In Stripe, open Developers → Webhooks → Add endpoint/).waitFor({ state: 'hidden' });
+		// The node verifies with the secret it registers: the signing-secret selector is gone.
+		await editor.credentialSelector('Signing Secret').waitFor({ state: 'detached' });
 		await saveScreenshot(page, 'trigger-register-endpoint');
 		expectNoPageProblems();
 	});

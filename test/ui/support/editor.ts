@@ -207,19 +207,16 @@ export class WorkflowEditor {
 
 	/**
 	 * The selector of one credential of the node (or its "create" button when none exists yet);
-	 * `label` picks it by the credential type's display name, which n8n shows above each selector
-	 * when a node has more than one.
+	 * `label` picks it by the label n8n shows above it (the node's displayName for that credential).
 	 */
 	credentialSelector(label?: string): Locator {
 		const testIds = '[data-test-id="node-credentials-select"], [data-test-id="node-credentials-empty-state"]';
-		if (label === undefined) return this.ndv.locator(testIds).first();
-		return this.ndv
-			.locator('div')
-			.filter({ has: this.page.getByText(label, { exact: true }) })
-			.filter({ has: this.page.locator(testIds) })
-			.last()
-			.locator(testIds)
-			.first();
+		const slots = this.ndv.getByTestId('node-credentials-slot');
+		const slot =
+			label === undefined
+				? slots.first()
+				: slots.filter({ has: this.page.getByTestId('credentials-label').getByText(label, { exact: true }) });
+		return slot.locator(testIds).first();
 	}
 
 	/** Opens "Create new credential" from the node's (or the labelled) credential selector. */
