@@ -7,10 +7,10 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { STRIPE_API_VERSION, StripeApiError, type StripeClient, type WebhookEndpoint } from './stripeApi';
+import { STRIPE_API_VERSION, type StripeClient, type WebhookEndpoint } from './stripeApi';
 
 /** Metadata key on endpoints the node created; its value names the workflow and node. */
-export const OWNER_METADATA_KEY = 'n8n_stripe_contact_trigger';
+export const OWNER_METADATA_FIELD = 'n8n_stripe_contact_trigger';
 
 /**
  * What the node remembers about the endpoint it created for one webhook URL (Production and
@@ -81,20 +81,20 @@ export async function registerEndpoint(client: StripeClient, target: EndpointTar
 	const known = registeredEndpoint(data, target.url);
 	const withUrl = (await client.listWebhookEndpoints()).filter((endpoint) => endpoint.url === target.url);
 	const isOwn = (endpoint: WebhookEndpoint) =>
-		(endpoint.metadata as IDataObject | undefined)?.[OWNER_METADATA_KEY] === target.owner || endpoint.id === known?.id;
+		(endpoint.metadata as IDataObject | undefined)?.[OWNER_METADATA_FIELD] === target.owner || endpoint.id === known?.id;
 
 	const current = known?.secret ? withUrl.find((endpoint) => endpoint.id === known.id) : undefined;
 	if (current && known) {
 		const events = await updateEvents(client, current, target.events);
 		remember(data, target.url, { ...known, events });
 		for (const duplicate of withUrl.filter((endpoint) => isOwn(endpoint) && endpoint !== current)) {
-			await deleteIfPresent(client, duplicate.id);
+			await client.deleteWebhookEndpoint(duplicate.id);
 		}
 		return;
 	}
 
 	// Created by this node, but its secret is gone: it could never be verified again.
-	for (const lost of withUrl.filter(isOwn)) await deleteIfPresent(client, lost.id);
+	for (const lost of withUrl.filter(isOwn)) await client.deleteWebhookEndpoint(lost.id);
 
 	const foreign = withUrl.find((endpoint) => !isOwn(endpoint));
 	if (foreign) {
@@ -109,10 +109,10 @@ export async function registerEndpoint(client: StripeClient, target: EndpointTar
 		enabled_events: target.events,
 		api_version: STRIPE_API_VERSION,
 		description: 'n8n Stripe Contact Trigger',
-		metadata: { [OWNER_METADATA_KEY]: target.owner },
+		metadata: { [OWNER_METADATA_FIELD]: target.owner },
 	});
 	if (typeof created.secret !== 'string' || created.secret === '') {
-		await deleteIfPresent(client, created.id);
+		await client.deleteWebhookEndpoint(created.id);
 		throw new RegistrationError(`Stripe created the endpoint ${created.id} without returning its signing secret`);
 	}
 	remember(data, target.url, { id: created.id, secret: created.secret, events: target.events });
@@ -121,7 +121,7 @@ export async function registerEndpoint(client: StripeClient, target: EndpointTar
 /** n8n's delete: removes the endpoint the node created for this URL, and forgets it. */
 export async function unregisterEndpoint(client: StripeClient, url: string, data: RegistrationData): Promise<void> {
 	const known = registeredEndpoint(data, url);
-	if (known) await deleteIfPresent(client, known.id);
+	if (known) await client.deleteWebhookEndpoint(known.id);
 	remember(data, url, undefined);
 }
 
@@ -131,10 +131,3 @@ async function updateEvents(client: StripeClient, endpoint: WebhookEndpoint, eve
 	return updated.enabled_events ?? events;
 }
 
-async function deleteIfPresent(client: StripeClient, id: string): Promise<void> {
-	try {
-		await client.deleteWebhookEndpoint(id);
-	} catch (error) {
-		if (!(error instanceof StripeApiError && error.kind === 'missing')) throw error;
-	}
-}

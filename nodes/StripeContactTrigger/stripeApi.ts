@@ -57,7 +57,9 @@ export type StripeFailureKind =
 	/** 401: the key is wrong, expired or revoked. */
 	| 'invalidKey'
 	/** Any other answer Stripe does not want repeated (400, 402, 405 …). */
-	| 'rejected';
+	| 'rejected'
+	/** The request could not be made at all (no credential, a URL n8n refuses …). */
+	| 'failed';
 
 export class StripeApiError extends Error {
 	constructor(
@@ -134,7 +136,8 @@ export interface StripeClient {
 	listWebhookEndpoints(): Promise<WebhookEndpoint[]>;
 	createWebhookEndpoint(params: WebhookEndpointParams & { url: string; enabled_events: string[] }): Promise<WebhookEndpoint>;
 	updateWebhookEndpoint(id: string, params: WebhookEndpointParams): Promise<WebhookEndpoint>;
-	deleteWebhookEndpoint(id: string): Promise<void>;
+	/** True when deleted now, false when Stripe no longer had it. */
+	deleteWebhookEndpoint(id: string): Promise<boolean>;
 }
 
 const PAGE_SIZE = 100;
@@ -163,8 +166,10 @@ export function createStripeClient(send: StripeRequestFunction, options: StripeC
 		try {
 			response = await send(request);
 		} catch (error) {
-			if (!isConnectionError(error) && !isTimeout(error)) throw error;
-			return new StripeApiError('unavailable', `Stripe did not answer ${what}: ${describe(error)}`, { cause: error });
+			if (isConnectionError(error) || isTimeout(error)) {
+				return new StripeApiError('unavailable', `Stripe did not answer ${what}: ${describe(error)}`, { cause: error });
+			}
+			return new StripeApiError('failed', `Could not ask Stripe for ${what}: ${describe(error)}`, { cause: error });
 		}
 		return classify(response, what);
 	}
@@ -216,10 +221,13 @@ export function createStripeClient(send: StripeRequestFunction, options: StripeC
 		},
 
 		async deleteWebhookEndpoint(id) {
-			await call(
+			const outcome = await call(
 				{ method: 'DELETE', path: `/v1/webhook_endpoints/${encodeURIComponent(id)}` },
 				`the webhook endpoint ${id}`,
-			);
+			).catch((error: unknown) => error);
+			if (outcome instanceof StripeApiError && outcome.kind === 'missing') return false;
+			if (outcome instanceof Error) throw outcome;
+			return true;
 		},
 	};
 }

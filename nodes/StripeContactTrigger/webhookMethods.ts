@@ -76,7 +76,7 @@ async function reported<T>(context: IHookFunctions, run: () => Promise<T>): Prom
 				...(error.details.status ? { httpCode: String(error.details.status) } : {}),
 			});
 		}
-		throw error;
+		throw new NodeOperationError(context.getNode(), error as Error);
 	}
 }
 

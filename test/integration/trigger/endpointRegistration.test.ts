@@ -8,7 +8,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { StripeRestrictedKeyApi } from '../../../credentials/StripeRestrictedKeyApi.credentials';
 import { StripeWebhookSigningApi } from '../../../credentials/StripeWebhookSigningApi.credentials';
-import { OWNER_METADATA_KEY } from '../../../nodes/StripeContactTrigger/endpointRegistration';
+import { OWNER_METADATA_FIELD } from '../../../nodes/StripeContactTrigger/endpointRegistration';
 import { STRIPE_API_VERSION } from '../../../nodes/StripeContactTrigger/stripeApi';
 import { StripeContactTrigger } from '../../../nodes/StripeContactTrigger/StripeContactTrigger.node';
 import { startStripeApiContractServer, type StripeApiContractServer } from '../../../tools/stripe-api-contract-server';
@@ -81,7 +81,7 @@ describe('Register Endpoint in Stripe', () => {
 				enabled_events: EVENTS,
 				api_version: STRIPE_API_VERSION,
 				status: 'enabled',
-				metadata: { [OWNER_METADATA_KEY]: 'harness-workflow/node-under-test' },
+				metadata: { [OWNER_METADATA_FIELD]: 'harness-workflow/node-under-test' },
 			}),
 		]);
 		expect(storedEndpoint(node.staticData)).toEqual({

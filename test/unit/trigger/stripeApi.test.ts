@@ -149,10 +149,14 @@ describe('the Stripe API client', () => {
 		expect(requests).toHaveLength(1);
 	});
 
-	it('lets errors that are not about the network through unchanged (e.g. a missing credential)', async () => {
+	it("classifies a request that could not be made at all (e.g. no credential) as failed, keeping n8n's error", async () => {
 		const missing = new Error('Node does not have any credentials set for "stripeRestrictedKeyApi"');
-		const { send } = scripted(missing);
-		await expect(createStripeClient(send, noWait).retrieveCustomer('cus_1')).rejects.toBe(missing);
+		const { send, requests } = scripted(missing);
+		const error = await failure(createStripeClient(send, noWait).retrieveCustomer('cus_1'));
+		expect(error.kind).toBe('failed');
+		expect(error.details.cause).toBe(missing);
+		expect(error.message).toContain('Node does not have any credentials set');
+		expect(requests).toHaveLength(1);
 	});
 
 	it('lists every webhook endpoint, following has_more with starting_after', async () => {
@@ -188,10 +192,9 @@ describe('the Stripe API client', () => {
 		expect(requests[1].form).toEqual({ enabled_events: ['invoice.paid', 'customer.created'] });
 	});
 
-	it('treats deleting an endpoint that is already gone as missing, so callers can call that done', async () => {
+	it('answers false for deleting an endpoint that is already gone, so callers can call that done', async () => {
 		const { send } = scripted(stripeError(404, { code: 'resource_missing', message: "No such webhook endpoint: 'we_1'" }));
-		const error = await failure(createStripeClient(send).deleteWebhookEndpoint('we_1'));
-		expect(error.kind).toBe('missing');
+		await expect(createStripeClient(send).deleteWebhookEndpoint('we_1')).resolves.toBe(false);
 	});
 });
 
