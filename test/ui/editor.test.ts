@@ -56,6 +56,8 @@ function expectNoPageProblems(): void {
 async function addTrigger(editor: WorkflowEditor): Promise<void> {
 	await editor.openNodeDetails('Stripe', TRIGGER_LISTED_AS);
 	await editor.pickAction('On invoice paid');
+	// With two credential types on the node n8n may preselect only one: pick the secret as a user does.
+	await editor.chooseCredential('Signing Secret', SIGNING_CREDENTIAL.name);
 }
 
 async function addLoopsNode(editor: WorkflowEditor): Promise<void> {

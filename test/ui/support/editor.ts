@@ -219,13 +219,28 @@ export class WorkflowEditor {
 		return slot.locator(testIds).first();
 	}
 
+	/** Selects an existing credential by name in the labelled selector, as a user picks it. */
+	async chooseCredential(label: string, name: string): Promise<void> {
+		const selector = this.credentialSelector(label);
+		await selector.waitFor();
+		const input = selector.locator('input').first();
+		if ((await input.inputValue()) === name) return;
+		await selector.click();
+		await this.visibleDropdown.getByRole('option').filter({ hasText: name }).first().click();
+		const handle = await input.elementHandle();
+		await this.page.waitForFunction(
+			({ element, text }) => (element as unknown as { value: string }).value === text,
+			{ element: handle, text: name },
+		);
+	}
+
 	/** Opens "Create new credential" from the node's (or the labelled) credential selector. */
 	async createCredentialFromNode(label?: string): Promise<Locator> {
 		const selector = this.credentialSelector(label);
 		await selector.waitFor();
 		const empty = (await selector.getAttribute('data-test-id')) === 'node-credentials-empty-state';
 		await selector.click();
-		if (!empty) await this.page.getByTestId('node-credentials-select-item-new').click();
+		if (!empty) await this.page.getByTestId('node-credentials-select-item-new').filter({ visible: true }).click();
 		await this.credentialModal.waitFor();
 		return this.credentialModal;
 	}
