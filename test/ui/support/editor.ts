@@ -226,7 +226,7 @@ export class WorkflowEditor {
 		const input = selector.locator('input').first();
 		if ((await input.inputValue()) === name) return;
 		await selector.click();
-		await this.visibleDropdown.getByRole('option').filter({ hasText: name }).first().click();
+		await this.page.getByRole('option').filter({ hasText: name }).filter({ visible: true }).first().click();
 		const handle = await input.elementHandle();
 		await this.page.waitForFunction(
 			({ element, text }) => (element as unknown as { value: string }).value === text,
