@@ -225,8 +225,19 @@ export class WorkflowEditor {
 		await selector.waitFor();
 		const input = selector.locator('input').first();
 		if ((await input.inputValue()) === name) return;
-		await selector.click();
-		await this.page.getByRole('option').filter({ hasText: name }).filter({ visible: true }).first().click();
+		const option = this.page.getByRole('option').filter({ hasText: name }).filter({ visible: true }).first();
+		// The select can ignore a click while the panel is still rendering: open it until the option shows.
+		for (let attempt = 1; ; attempt++) {
+			await selector.click();
+			try {
+				await option.waitFor({ timeout: 5_000 });
+				break;
+			} catch (error) {
+				if (attempt === 3) throw error;
+				await this.page.keyboard.press('Escape');
+			}
+		}
+		await option.click();
 		const handle = await input.elementHandle();
 		await this.page.waitForFunction(
 			({ element, text }) => (element as unknown as { value: string }).value === text,
