@@ -23,7 +23,7 @@ export class StripeRestrictedKeyApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				'In Stripe: Developers → API keys → Create restricted key. Grant Read on Customers, Charges (for disputes), Subscriptions and Quotes. Grant Write on Webhook Endpoints only if the trigger should register its endpoint in Stripe. A secret key (sk_…) works too, but grants far more than the trigger needs.',
+				'In Stripe: Developers → API keys → Create restricted key. Grant Read on Customers, Charges (for disputes), Subscriptions, Quotes and Products (for plan names). Grant Write on Webhook Endpoints only if the trigger should register its endpoint in Stripe. A secret key (sk_…) works too, but grants far more than the trigger needs.',
 			name: 'notice',
 			type: 'notice',
 			default: '',

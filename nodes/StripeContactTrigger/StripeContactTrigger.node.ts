@@ -8,7 +8,8 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { handleStripeDelivery } from './delivery';
-import { DEFAULT_REMOVAL_ACTION, SUPPORTED_EVENT_TYPES, stripeEventOptions } from './events';
+import { DEFAULT_EVENT_TYPES, DEFAULT_REMOVAL_ACTION, STRIPE_API_EVENT_TYPES, stripeEventOptions } from './events';
+import { lookUp } from './lookup';
 import { readRawBody } from './rawBody';
 import { stripeSigningSecretTest } from './signingSecretTest';
 import {
@@ -16,6 +17,7 @@ import {
 	readToleranceSeconds,
 	readTriggerSettings,
 } from './settings';
+import { STRIPE_CREDENTIAL_TYPE, stripeClientFor } from './stripeApi';
 import type { SigningSecrets } from './verify';
 import { REGISTER_ENDPOINT_PARAMETER, registeredSigningSecret, stripeEndpointMethods } from './webhookMethods';
 
@@ -65,7 +67,7 @@ export class StripeContactTrigger implements INodeType {
 				testedBy: 'stripeSigningSecretTest',
 				displayOptions: { hide: { [REGISTER_ENDPOINT_PARAMETER]: [true] } },
 			},
-			{ name: 'stripeRestrictedKeyApi', displayName: 'Stripe API Key', required: false },
+			{ name: STRIPE_CREDENTIAL_TYPE, displayName: 'Stripe API Key', required: false },
 		],
 		webhooks: [
 			{
@@ -109,10 +111,18 @@ export class StripeContactTrigger implements INodeType {
 				name: 'events',
 				type: 'multiOptions',
 				required: true,
-				default: [...SUPPORTED_EVENT_TYPES],
+				default: [...DEFAULT_EVENT_TYPES],
 				description:
 					'Stripe events that become contact items. Anything else Stripe sends is answered and dropped without an execution.',
 				options: stripeEventOptions(),
+			},
+			{
+				displayName:
+					'Subscription, dispute and quote events carry no email (nor does an expired checkout before the customer typed one): the trigger reads it through Stripe\'s API. Select a Stripe Restricted Key API credential above. Without it, Stripe\'s deliveries of these events are answered with an error that names the missing credential, and Stripe retries them until it is set.',
+				name: 'stripeApiNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { events: [...STRIPE_API_EVENT_TYPES] } },
 			},
 			{
 				displayName: 'Event Settings',
@@ -166,6 +176,14 @@ export class StripeContactTrigger implements INodeType {
 									'Whether to set first and last name from the name in Stripe (first word / the rest)',
 							},
 							{
+								displayName: 'Sync Subscription State',
+								name: 'syncSubscriptionState',
+								type: 'boolean',
+								default: false,
+								description:
+									'Whether to set the subscription state on the contact (subscriptionStatus, subscriptionPlan, trialEndsAt, currentPeriodEndsAt, cancelAtPeriodEnd, stripeCustomerId, mrr, subscriptionCurrency) for this event. Needs the Stripe API credential for invoice and checkout events.',
+							},
+							{
 								displayName: 'User Group',
 								name: 'userGroup',
 								type: 'string',
@@ -209,7 +227,7 @@ export class StripeContactTrigger implements INodeType {
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether to add the full Stripe object (customer, checkout session or invoice) under stripe.object',
+							'Whether to add the full Stripe object the event is about (customer, session, invoice, subscription, dispute or quote) under stripe.object',
 					},
 					{
 						displayName: 'Mode',
@@ -231,6 +249,14 @@ export class StripeContactTrigger implements INodeType {
 						default: DEFAULT_TOLERANCE_SECONDS,
 						description:
 							'How old a Stripe signature may be before the delivery is rejected as a possible replay',
+					},
+					{
+						displayName: 'Sync Subscription State for All Events',
+						name: 'syncSubscriptionState',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether every event about a subscription (subscription events, and invoices and checkouts of one) sets the subscription state on the contact: subscriptionStatus, subscriptionPlan, trialEndsAt, currentPeriodEndsAt, cancelAtPeriodEnd, stripeCustomerId, mrr, subscriptionCurrency. Needs the Stripe API credential; read as the subscription is now.',
 					},
 				],
 			},
@@ -256,7 +282,7 @@ export class StripeContactTrigger implements INodeType {
 			if (registered !== undefined) secrets = { signingSecret: registered };
 		}
 
-		const answer = handleStripeDelivery(
+		const answer = await handleStripeDelivery(
 			{ rawBody, signatureHeader: request.headers['stripe-signature'] },
 			secrets,
 			readToleranceSeconds(options.toleranceSeconds),
@@ -272,6 +298,7 @@ export class StripeContactTrigger implements INodeType {
 					throw new NodeOperationError(this.getNode(), error as Error);
 				}
 			},
+			async (type, lookups) => await lookUp(type, lookups, async () => await stripeClientFor(this)),
 		);
 
 		if ('item' in answer) {

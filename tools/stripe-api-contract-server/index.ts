@@ -14,7 +14,7 @@ import { FaultInjector, seededRandom, type FaultOptions } from '../loops-contrac
 import { SlidingWindowLimiter } from '../loops-contract-server/rateLimit';
 import { parseStripeParams, type FormObject } from './form';
 import { ACCOUNT_ID, allows, checkKeyTable, DEFAULT_KEYS, redactKey, type KeyTable } from './keys';
-import { answer, matchRoute, stripeErrorAnswer, type ApiAnswer } from './routes';
+import { answer, expandPermissions, matchRoute, stripeErrorAnswer, type ApiAnswer } from './routes';
 import { endpointView, OBJECT_TYPES, StripeRuleError, StripeStore, type Json, type ObjectType } from './store';
 
 export type { FaultOptions } from '../loops-contract-server/faults';
@@ -199,6 +199,11 @@ export async function startStripeApiContractServer(
 			params = { ...parseStripeParams(url.search.slice(1)), ...(method === 'POST' ? parseStripeParams(raw) : {}) };
 		} catch {
 			return send(error(400, 'Invalid request parameters.'));
+		}
+
+		const expandDenied = expandPermissions(params).find((permission) => !allows(grants, permission));
+		if (expandDenied !== undefined) {
+			return send(error(403, `The provided key '${redactKey(bearer)}' does not have the required permissions to expand this object on account '${ACCOUNT_ID}'. Having the '${expandDenied}' permission would allow this request to continue.`));
 		}
 
 		const replayKey = idempotencyKey === undefined || method !== 'POST' ? undefined : `${bearer} ${idempotencyKey}`;

@@ -20,6 +20,7 @@ export const LOOKUP_PERMISSIONS: Permission[] = [
 	'rak_charge_read',
 	'rak_subscription_read',
 	'rak_quote_read',
+	'rak_product_read',
 ];
 
 /** Key → 'all' (a secret key) or the permissions of a restricted key. */

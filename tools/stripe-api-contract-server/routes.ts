@@ -29,6 +29,22 @@ function retrieve(type: ObjectType, plural: string, permission: Permission): Rou
 	};
 }
 
+/** What an expanded field's objects need: Stripe checks the permission of every object it expands. */
+const EXPAND_PERMISSION: Record<string, Permission> = {
+	customer: 'rak_customer_read',
+	charge: 'rak_charge_read',
+	subscription: 'rak_subscription_read',
+	quote: 'rak_quote_read',
+	product: 'rak_product_read',
+};
+
+/** The permissions the `expand[]` of a request needs, beyond the route's own. */
+export function expandPermissions(params: FormObject): Permission[] {
+	return expandPaths(params)
+		.map((path) => EXPAND_PERMISSION[path.split('.').pop()!])
+		.filter((permission): permission is Permission => permission !== undefined);
+}
+
 function expandPaths(params: FormObject): string[] {
 	const expand = params.expand;
 	if (expand === undefined) return [];

@@ -12,7 +12,7 @@ import { OWNER_METADATA_FIELD } from '../../../nodes/StripeContactTrigger/endpoi
 import { STRIPE_API_VERSION } from '../../../nodes/StripeContactTrigger/stripeApi';
 import { StripeContactTrigger } from '../../../nodes/StripeContactTrigger/StripeContactTrigger.node';
 import { startStripeApiContractServer, type StripeApiContractServer } from '../../../tools/stripe-api-contract-server';
-import { buildStripeEvent, signStripeDelivery } from '../../fixtures/stripeEvents';
+import { buildStripeEvent, CUSTOMER_ID, DEFAULT_EMAIL, signStripeDelivery } from '../../fixtures/stripeEvents';
 import { publishWebhook, runHookMethod, runWebhook, type CredentialsByType, type HarnessNodeOptions } from '../../helpers/n8nHarness';
 
 const trigger = new StripeContactTrigger();
@@ -25,7 +25,11 @@ beforeAll(async () => {
 	stripe = await startStripeApiContractServer();
 });
 afterAll(async () => stripe.close());
-beforeEach(() => stripe.reset());
+beforeEach(() => {
+	stripe.reset();
+	// With the credential, customer.created is read as the customer is now: it exists in the account.
+	stripe.put('customer', { id: CUSTOMER_ID, email: DEFAULT_EMAIL });
+});
 
 function setup(overrides: { parameters?: INodeParameters; credentials?: CredentialsByType; key?: string } = {}) {
 	const staticData: IDataObject = {};
