@@ -23,6 +23,7 @@
 import { Agent, request } from 'node:http';
 
 import { buildStripeEvent, signStripeDelivery } from '../test/fixtures/stripeEvents';
+import { percentile } from './lib/percentile';
 import { exampleCredentials, TRIGGER_NODE_TYPE } from '../scripts/lib/examples';
 import {
 	buildAndPackPackage,
@@ -135,10 +136,6 @@ async function fire(n8n: LocalN8n, agent: Agent, delivery: Delivery, durationMs:
 	};
 	await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 	return Date.now() - started;
-}
-
-function percentile(sorted: number[], p: number): number {
-	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 function summarize(target: Target) {

@@ -6,10 +6,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { buildStripeEvent, signStripeDelivery } from '../fixtures/stripeEvents';
+import { buildStripeEvent, DEFAULT_EMAIL, signStripeDelivery } from '../fixtures/stripeEvents';
+import { seedsForEvent } from '../../tools/stripe-api-contract-server/seed';
 import { communityNodesFolder } from '../../scripts/lib/communityPackage';
 import { STRIPE_SIGNING_CREDENTIAL } from '../../scripts/lib/examples';
-import { deliver, finishedExecutions } from './support/deliveries';
+import { deliver, deliverAndSettle as settle, finishedCount as countFinished, finishedExecutions } from './support/deliveries';
 import { SIGNING_SECRET, startE2eEnvironment, withN8nLog, type E2eEnvironment } from './support/environment';
 import { ALL_EVENTS_WORKFLOW_ID, e2eWorkflows, EVENT_NAMES, webhookPathOf } from './support/workflows';
 
@@ -23,26 +24,25 @@ function environment(): E2eEnvironment {
 
 const url = (workflowId: string) => environment().n8n.webhookUrl(webhookPathOf(workflowId));
 
+/**
+ * A signed delivery; the Stripe API contract server then holds what the event points at, as Stripe
+ * would (the trigger reads a customer's current state through the example's Stripe API credential).
+ */
 function signed(type: string, options: { email?: string; name?: string; secret?: string; timestamp?: number } = {}) {
 	const event = buildStripeEvent(type, { email: options.email, name: options.name });
+	const seeds = seedsForEvent(event, { email: options.email ?? DEFAULT_EMAIL, ...(options.name ? { name: options.name } : {}) });
+	for (const { type: objectType, fields } of seeds.objects) environment().stripe.put(objectType, fields);
+	for (const id of seeds.deletedCustomers) environment().stripe.deleteCustomer(id);
 	const delivery = signStripeDelivery(JSON.stringify(event), options.secret ?? SIGNING_SECRET, {
 		timestamp: options.timestamp,
 	});
 	return { event, delivery };
 }
 
-async function finishedCount(workflowId: string): Promise<number> {
-	const executions = await environment().session.listExecutions(workflowId);
-	return executions.filter((execution) => !['new', 'running', 'waiting'].includes(execution.status)).length;
-}
+const finishedCount = async (workflowId: string) => await countFinished(environment().session, workflowId);
 
-/** Delivers, then waits until the workflow has `expectedNew` more finished executions; returns the answer. */
-async function deliverAndSettle(workflowId: string, delivery: { body: string; headers: Record<string, string> }, expectedNew: number) {
-	const before = await finishedCount(workflowId);
-	const answer = await deliver(url(workflowId), delivery);
-	const executions = await finishedExecutions(environment().session, workflowId, before + expectedNew);
-	return { answer, executions, before };
-}
+const deliverAndSettle = async (workflowId: string, delivery: { body: string; headers: Record<string, string> }, expectedNew: number) =>
+	await settle(environment().session, url(workflowId), workflowId, delivery, expectedNew);
 
 const contact = (email: string) => environment().loops.state.contact(email);
 const eventsFor = (email: string) => environment().loops.state.events().filter((event) => event.email === email);
