@@ -9,6 +9,7 @@ import { join } from 'path';
 import type { INodeTypeDescription } from 'n8n-workflow';
 import type { Page } from 'playwright-core';
 
+import { DEFAULT_EVENT_TYPES } from '../../nodes/StripeContactTrigger/events';
 import { buildStripeEvent, DEFAULT_EMAIL, signStripeDelivery } from '../fixtures/stripeEvents';
 import { WorkflowEditor } from './support/editor';
 import {
@@ -33,6 +34,8 @@ const ICON_ROUTE = '/icons/n8n-nodes-stripe-loops/dist/nodes';
 const CUSTOM_API_CALL = 'Custom API Call';
 /** Loops views worth a picture in the README; the test still checks every view. */
 const LOOPS_SCREENSHOTS = ['contact/update', 'event/send', 'transactionalEmail/send', 'stripeSync/apply'];
+/** How the notice for events that need the Stripe API credential begins. */
+const STRIPE_API_NOTICE_START = 'Subscription, dispute and quote events carry no email';
 /** n8n lists a trigger in the nodes panel without the word "Trigger". */
 const TRIGGER_LISTED_AS = 'Stripe Contact';
 
@@ -157,7 +160,7 @@ describe('the nodes panel', () => {
 });
 
 describe('the Stripe Contact Trigger', () => {
-	it('shows its production and test URLs, the credential selector, the seven events and the per-event settings', async () => {
+	it('shows its production and test URLs, the credential selector, all 22 events and the per-event settings', async () => {
 		await page.setViewportSize({ width: 1440, height: 1350 }); // room for the whole form in the screenshot
 		const editor = await openEditor();
 		await addTrigger(editor);
@@ -178,24 +181,28 @@ describe('the Stripe Contact Trigger', () => {
 		expect(await credential.locator('input').inputValue()).toBe(SIGNING_CREDENTIAL.name);
 
 		const events = optionsOf(trigger, 'events');
-		expect(events).toHaveLength(7);
+		expect(events).toHaveLength(22);
 		expect(await editor.dropdownOptions('events')).toEqual(events.map((event) => event.name));
-		// Select them all, as a user following the setup notice would (the "On invoice paid" pick is one).
+		// Select the seven of Loops' original integration, as a user following the setup notice would
+		// (the "On invoice paid" pick is one): none needs the Stripe API credential, so no notice.
+		const seven = events.filter((event) => DEFAULT_EVENT_TYPES.includes(event.value));
+		expect(seven).toHaveLength(7);
 		await editor.parameter('events').click();
-		for (const event of events) {
+		for (const event of seven) {
 			const option = editor.dropdownOption(event.name);
 			if ((await option.getAttribute('aria-selected')) !== 'true') await option.click();
 		}
 		await page.keyboard.press('Escape');
 		const chips = editor.parameter('events').locator('.el-select__tags-text');
-		await chips.nth(events.length - 1).waitFor();
+		await chips.nth(seven.length - 1).waitFor();
 		expect((await chips.allInnerTexts()).map((chip) => chip.trim()).sort()).toEqual(
-			events.map((event) => event.name).sort(),
+			seven.map((event) => event.name).sort(),
 		);
+		expect(await editor.parametersPane.getByText(STRIPE_API_NOTICE_START).count()).toBe(0);
 
 		await editor.parametersPane.getByTestId('fixed-collection-add').click();
 		const settings = editor.parametersPane.getByTestId('fixed-collection-eventSettings');
-		for (const field of ['stripeEvent', 'eventName', 'userGroup', 'mailingLists', 'syncNames']) {
+		for (const field of ['stripeEvent', 'eventName', 'userGroup', 'mailingLists', 'syncNames', 'syncSubscriptionState']) {
 			await settings.getByTestId(`parameter-input-${field}`).waitFor();
 		}
 		expect(await editor.dropdownOptions('onCustomerDeleted')).toEqual(
@@ -203,6 +210,22 @@ describe('the Stripe Contact Trigger', () => {
 		);
 		await editor.parametersPane.locator('.webhooks').scrollIntoViewIfNeeded();
 		await saveScreenshot(page, 'trigger-parameters');
+		expectNoPageProblems();
+	});
+
+	it('says which credential subscription, dispute and quote events need, once one is selected', async () => {
+		await page.setViewportSize({ width: 1440, height: 1100 });
+		const editor = await openEditor();
+		await addTrigger(editor);
+		const notice = editor.parametersPane.getByText(STRIPE_API_NOTICE_START);
+		expect(await notice.count()).toBe(0);
+		await editor.parameter('events').click();
+		await editor.dropdownOption('Subscription Trial Will End').click();
+		await page.keyboard.press('Escape');
+		await notice.waitFor();
+		expect(await notice.innerText()).toContain('Stripe Restricted Key API credential');
+		await notice.scrollIntoViewIfNeeded();
+		await saveScreenshot(page, 'trigger-stripe-api-notice');
 		expectNoPageProblems();
 	});
 
