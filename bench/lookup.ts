@@ -1,6 +1,6 @@
 /**
  * npm run bench:lookup — how long Stripe waits for the answer to a delivery whose email the
- * trigger must first read through Stripe's API, in a real n8n 2.40 (Node 24), against the Stripe
+ * trigger must first read through Stripe's API, in a real n8n (Node 24), against the Stripe
  * API contract server in this process. One published trigger (all 22 events, the Stripe API
  * credential, nothing downstream) receives, one request at a time, in interleaved rounds:
  *   (a) invoice.paid: carries its email, no Stripe request (the baseline)
@@ -89,7 +89,7 @@ async function post(n8n: LocalN8n, agent: Agent, signed: { body: string; headers
 }
 
 async function main(): Promise<void> {
-	console.log('lookup benchmark: building and packing the package, then n8n 2.40 on Node 24');
+	console.log('lookup benchmark: building and packing the package, then n8n on Node 24');
 	const pack = await buildAndPackPackage();
 	const stripe = await startStripeApiContractServer(STRIPE_MS > 0 ? { faults: { slowRate: 1, slowMs: STRIPE_MS } } : {});
 	stripe.put('product', { id: productFixture.id, name: PRODUCT_NAME });
