@@ -5,7 +5,7 @@
  * publish paths call webhookMethods). The endpoints are
  * counted in the Stripe API contract server's own state.
  */
-import { buildStripeEvent, signStripeDelivery } from '../fixtures/stripeEvents';
+import { buildStripeEvent, CUSTOMER_ID, DEFAULT_EMAIL, signStripeDelivery } from '../fixtures/stripeEvents';
 import { STRIPE_API_CREDENTIAL, TRIGGER_NODE_TYPE, triggerWebhookPath } from '../../scripts/lib/examples';
 import type { WorkflowToImport } from '../../scripts/lib/localN8n';
 import { STRIPE_API_VERSION } from '../../nodes/StripeContactTrigger/stripeApi';
@@ -66,6 +66,8 @@ async function settled<T>(read: () => T, expected: T, timeoutMs = 30_000): Promi
 async function deliverSigned() {
 	const [endpoint] = endpoints();
 	const secret = environment().stripe.state.signingSecret(String(endpoint.id))!;
+	// With the Stripe API credential, customer.created is read as the customer is now: it exists in the account.
+	environment().stripe.put('customer', { id: CUSTOMER_ID, email: DEFAULT_EMAIL });
 	return await deliver(url(), signStripeDelivery(JSON.stringify(buildStripeEvent('customer.created')), secret));
 }
 
