@@ -38,45 +38,54 @@ export async function lookUp(
 			reason: `${type} needs a Stripe API credential (${STRIPE_CREDENTIAL_TYPE}) on the Stripe Contact Trigger to read the ${required.resource} ${required.id}: ${required.why}`,
 		};
 	}
+	const parts = await Promise.all(lookups.map(async (lookup) => await readOrSkip(stripe, lookup)));
+	const failure = parts.find((part): part is StripeApiError => part instanceof StripeApiError);
+	if (failure === undefined) return { outcome: 'found', found: Object.assign({}, ...parts) as FoundObjects };
+	switch (failure.kind) {
+		case 'unavailable':
+			return { outcome: 'unavailable', reason: failure.message };
+		case 'missing':
+			return { outcome: 'missing', reason: failure.message };
+		default:
+			return { outcome: 'misconfigured', reason: failure.message };
+	}
+}
+
+/** The call's value, or the StripeApiError it failed with (any other failure becomes one of kind `failed`). */
+async function attempt<T>(call: () => Promise<T>): Promise<T | StripeApiError> {
 	try {
-		const parts = await Promise.all(lookups.map(async (lookup) => await readOrSkip(stripe, lookup)));
-		return { outcome: 'found', found: Object.assign({}, ...parts) as FoundObjects };
+		return await call();
 	} catch (error) {
-		if (!(error instanceof StripeApiError)) throw error;
-		switch (error.kind) {
-			case 'unavailable':
-				return { outcome: 'unavailable', reason: error.message };
-			case 'missing':
-				return { outcome: 'missing', reason: error.message };
-			default:
-				return { outcome: 'misconfigured', reason: error.message };
-		}
+		if (error instanceof StripeApiError) return error;
+		return new StripeApiError('failed', `Stripe lookup failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 	}
 }
 
 /** A subscription read only for its state, that Stripe no longer has, is left out: the event still is about the person. */
-async function readOrSkip(stripe: StripeClient, lookup: Lookup): Promise<FoundObjects> {
-	try {
-		return await read(stripe, lookup);
-	} catch (error) {
-		if (lookup.purpose === 'state' && error instanceof StripeApiError && error.kind === 'missing') return {};
-		throw error;
-	}
+async function readOrSkip(stripe: StripeClient, lookup: Lookup): Promise<FoundObjects | StripeApiError> {
+	const part = await read(stripe, lookup);
+	return part instanceof StripeApiError && part.kind === 'missing' && lookup.purpose === 'state' ? {} : part;
 }
 
-async function read(stripe: StripeClient, lookup: Lookup): Promise<FoundObjects> {
+async function read(stripe: StripeClient, lookup: Lookup): Promise<FoundObjects | StripeApiError> {
 	switch (lookup.resource) {
-		case 'customer':
-			return { customer: await stripe.retrieveCustomer(lookup.id) };
+		case 'customer': {
+			const customer = await attempt(async () => await stripe.retrieveCustomer(lookup.id));
+			return customer instanceof StripeApiError ? customer : { customer };
+		}
 		case 'subscription': {
-			const subscription = await stripe.retrieveSubscription(lookup.id, { expand: SUBSCRIPTION_EXPAND });
-			return { subscription, customer: await customerOf(stripe, subscription) };
+			const subscription = await attempt(async () => await stripe.retrieveSubscription(lookup.id, { expand: SUBSCRIPTION_EXPAND }));
+			if (subscription instanceof StripeApiError) return subscription;
+			const customer = await customerOf(stripe, subscription);
+			return customer instanceof StripeApiError ? customer : { subscription, customer };
 		}
 		case 'charge': {
-			const charge = await stripe.retrieveCharge(lookup.id, { expand: CHARGE_EXPAND });
+			const charge = await attempt(async () => await stripe.retrieveCharge(lookup.id, { expand: CHARGE_EXPAND }));
+			if (charge instanceof StripeApiError) return charge;
 			const billing = objectAt(charge, 'billing_details');
-			const hasEmail = nonBlank(billing.email) ?? nonBlank(charge.receipt_email);
-			return { charge, ...(hasEmail === undefined ? { customer: await customerOf(stripe, charge) } : {}) };
+			if (nonBlank(billing.email) ?? nonBlank(charge.receipt_email)) return { charge };
+			const customer = await customerOf(stripe, charge);
+			return customer instanceof StripeApiError ? customer : { charge, customer };
 		}
 	}
 }
@@ -86,14 +95,10 @@ async function read(stripe: StripeClient, lookup: Lookup): Promise<FoundObjects>
  * stub), else read by id; a deleted one becomes the stub, so the reason for
  * ignoring the event can name it.
  */
-async function customerOf(stripe: StripeClient, holder: StripeObject): Promise<IDataObject | undefined> {
+async function customerOf(stripe: StripeClient, holder: StripeObject): Promise<IDataObject | undefined | StripeApiError> {
 	const customer = holder.customer;
 	if (isObject(customer)) return customer;
 	if (typeof customer !== 'string' || customer === '') return undefined;
-	try {
-		return await stripe.retrieveCustomer(customer);
-	} catch (error) {
-		if (error instanceof StripeApiError && error.kind === 'missing') return { id: customer, deleted: true };
-		throw error;
-	}
+	const read = await attempt(async () => await stripe.retrieveCustomer(customer));
+	return read instanceof StripeApiError && read.kind === 'missing' ? { id: customer, deleted: true } : read;
 }

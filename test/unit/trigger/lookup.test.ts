@@ -114,9 +114,12 @@ describe('lookUp', () => {
 		});
 	});
 
-	it('lets an error that is not Stripe answering through (a bug, not an outage)', async () => {
+	it('answers 500 for an error that is not Stripe answering (a bug, not an outage)', async () => {
 		const broken = async () =>
 			({ retrieveCustomer: async () => { throw new TypeError('boom'); } }) as unknown as StripeClient;
-		await expect(lookUp('quote.accepted', [required('customer', 'cus_1')], broken)).rejects.toThrow('boom');
+		expect(await lookUp('quote.accepted', [required('customer', 'cus_1')], broken)).toEqual({
+			outcome: 'misconfigured',
+			reason: 'Stripe lookup failed: boom',
+		});
 	});
 });

@@ -123,8 +123,9 @@ async function applyContact(
 	const names = Object.keys(subscription) as SubscriptionPropertyName[];
 	const update = async (accept?: number[]) =>
 		await loops.request<IDataObject>({ method: 'PUT', path: '/contacts/update', body, itemIndex, accept });
-	let { statusCode, body: answer } = await update(names.length > 0 ? [400] : undefined);
-	if (statusCode === 400) {
+	const first = await update(names.length > 0 ? [400] : undefined);
+	let answer = first.body;
+	if (first.statusCode === 400) {
 		// Loops refuses contact properties it does not have: create the missing ones, then once more.
 		// When none was missing the refusal is about something else, and the repeat reports it.
 		await createMissingSubscriptionProperties.call(this, loops, names, itemIndex);
