@@ -81,7 +81,7 @@ async function measure(pack: PackedPackage, pass: Pass): Promise<void> {
 	const n8n = await launchLocalN8n({
 		pack,
 		env: pass.env,
-		credentials: exampleCredentials({ signingSecret: SIGNING_SECRET, loopsApiKey: 'unused', loopsBaseUrl: 'http://127.0.0.1:9/api/v1' }),
+		credentials: exampleCredentials({ signingSecret: SIGNING_SECRET, loopsApiKey: 'unused', loopsBaseUrl: 'http://127.0.0.1:9/api/v1', stripeApiKey: 'rk_test_unused', stripeApiBaseUrl: 'http://127.0.0.1:9' }),
 		workflows: [webhookNodeWorkflow, triggerWorkflow],
 		publish: [webhookNodeWorkflow.id, triggerWorkflow.id],
 		webhookPaths: [WEBHOOK_NODE_PATH, TRIGGER_WEBHOOK_PATH],

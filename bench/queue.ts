@@ -92,7 +92,7 @@ async function measureAcceptance(single: LocalN8n, queue: QueueN8n): Promise<voi
 async function main(): Promise<void> {
 	say(`n8n ${N8N_VERSION}: building and packing the package`);
 	const pack = await buildAndPackPackage();
-	const credentials = exampleCredentials({ signingSecret: SIGNING_SECRET, loopsApiKey: 'unused', loopsBaseUrl: 'http://127.0.0.1:9/api/v1' });
+	const credentials = exampleCredentials({ signingSecret: SIGNING_SECRET, loopsApiKey: 'unused', loopsBaseUrl: 'http://127.0.0.1:9/api/v1', stripeApiKey: 'rk_test_unused', stripeApiBaseUrl: 'http://127.0.0.1:9' });
 	const triggerOnly = { pack, credentials, workflows: [triggerWorkflow], publish: [triggerWorkflow.id], webhookPaths: [TRIGGER_WEBHOOK_PATH] };
 
 	say('starting single-process n8n and queue-mode n8n (main, 2 workers, 2 webhook processors) side by side');

@@ -2,7 +2,7 @@
 import { spawnSync } from 'child_process';
 import { join } from 'path';
 
-const benches = ['trigger', 'loops', 'burst', 'host'];
+const benches = ['trigger', 'loops', 'burst', 'host', 'lookup'];
 let failures = 0;
 for (const name of benches) {
 	console.log(`\n=== bench/${name}.ts ===`);

@@ -7,8 +7,15 @@
  * the HTTP answer, the n8n execution it started (if any) and, with the local Loops contract server,
  * the contact and events Loops now holds for that email. --repeat sends the same delivery twice
  * (a Stripe retry): the second must not send a second Loops event.
+ *
+ * Every event type of the trigger's events table can be sent. With the local Stripe API contract
+ * server (npm start without STRIPE_API_KEY), the objects the event points at (its customer,
+ * charge, subscription or quote) are stored there first, carrying --email and --name, so the
+ * trigger's lookups find them as they would in Stripe.
  */
-import { buildStripeEvent, DEFAULT_EMAIL, SEED_EVENT_TYPES, signStripeDelivery } from '../test/fixtures/stripeEvents';
+import { SUPPORTED_EVENT_TYPES } from '../nodes/StripeContactTrigger/events';
+import { buildStripeEvent, DEFAULT_EMAIL, signStripeDelivery } from '../test/fixtures/stripeEvents';
+import { applySeeds, httpSeedTarget, seedsForEvent } from '../tools/stripe-api-contract-server/seed';
 import { N8nRestSession, type ExecutionSummary } from './lib/n8nRest';
 import { loadLocalState, type PublishedWorkflow } from './lib/localState';
 
@@ -21,7 +28,7 @@ interface Args {
 }
 
 const USAGE = `usage: npm run send-test-event -- <stripe event type> [--email address] [--name "First Last"] [--workflow name] [--repeat]
-  event types the trigger supports: ${SEED_EVENT_TYPES.join(', ')}
+  event types the trigger supports: ${SUPPORTED_EVENT_TYPES.join(', ')}
   (any other type shows how an unsupported event is answered)`;
 
 function parseArgs(argv: string[]): Args {
@@ -80,6 +87,12 @@ async function main(): Promise<void> {
 	const known = new Set((await session.listExecutions(target.id)).map((execution) => execution.id));
 
 	const event = buildStripeEvent(args.type, { email: args.email, ...(args.name ? { name: args.name } : {}) });
+	if (running.stripeApiContractUrl) {
+		const seeds = seedsForEvent(event, { email: args.email, ...(args.name ? { name: args.name } : {}) });
+		await applySeeds(httpSeedTarget(running.stripeApiContractUrl), seeds);
+		const stored = [...seeds.objects.map(({ type, fields }) => `${type} ${String(fields.id)}`), ...seeds.deletedCustomers.map((id) => `customer ${id} (deleted)`)];
+		if (stored.length > 0) console.log(`  Stripe API contract server (${running.stripeApiContractUrl}) now holds: ${stored.join(', ')}`);
+	}
 	const delivery = signStripeDelivery(JSON.stringify(event), running.signingSecret);
 	console.log(`→ "${target.name}": POST ${target.webhookUrl}\n  ${args.type} ${event.id as string} for ${args.email}, signed (Stripe-Signature: ${delivery.headers['stripe-signature'].slice(0, 24)}…)`);
 

@@ -2,10 +2,13 @@
  * npm start: a real n8n on http://127.0.0.1:5678 with this package installed the way n8n's
  * community-node installer does it, the example workflows and credentials imported and published
  * ("Sync Stripe customers to Loops" is the one send-test-event targets by default). Without LOOPS_API_KEY the Loops node talks
- * to the local Loops contract server; with it, to Loops itself. Ctrl-C stops everything.
+ * to the local Loops contract server; with it, to Loops itself. Likewise without STRIPE_API_KEY the
+ * trigger's Stripe API credential points at the local Stripe API contract server (which
+ * send-test-event seeds with the objects its events name); with it, at Stripe. Ctrl-C stops everything.
  *
  * Environment: STRIPE_WEBHOOK_SECRET (whsec_… of your Stripe endpoint; default: a generated local
- * one that `npm run send-test-event` also uses), LOOPS_API_KEY, N8N_PORT (default 5678).
+ * one that `npm run send-test-event` also uses), STRIPE_API_KEY (rk_… or sk_…), LOOPS_API_KEY,
+ * N8N_PORT (default 5678).
  *
  * npm run start:queue (`--queue`): the same in n8n's queue mode, on the local PostgreSQL and Redis
  * (PGHOST/PGPORT/PGUSER/PGPASSWORD, REDIS_HOST/REDIS_PORT): main (editor) on N8N_PORT, one worker,
@@ -15,7 +18,15 @@
 import { createHash } from 'node:crypto';
 
 import { startLoopsContractServer, type LoopsContractServer } from '../tools/loops-contract-server';
-import { exampleCredentials, LOOPS_API_BASE_URL, loadExamples, SYNC_WORKFLOW_ID, triggerWebhookPath } from './lib/examples';
+import { startStripeApiContractServer, type StripeApiContractServer } from '../tools/stripe-api-contract-server';
+import {
+	exampleCredentials,
+	LOOPS_API_BASE_URL,
+	loadExamples,
+	STRIPE_API_BASE_URL,
+	SYNC_WORKFLOW_ID,
+	triggerWebhookPath,
+} from './lib/examples';
 import { buildAndPackPackage, ensureN8nInstalled, LocalN8n, N8N_VERSION } from './lib/localN8n';
 import { LOCAL_LOG_FILE, LOCAL_USER_FOLDER, loadLocalState, saveLocalState } from './lib/localState';
 import { QueueN8n } from './lib/queueN8n';
@@ -23,6 +34,8 @@ import { QueueN8n } from './lib/queueN8n';
 const QUEUE_MODE = process.argv.includes('--queue');
 
 const startedAt = Date.now();
+/** The restricted key of the Stripe API contract server (lookups and webhook endpoints). */
+const STRIPE_CONTRACT_KEY = 'rk_test_contract';
 const say = (message: string) => console.log(`[start ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(3)}s] ${message}`);
 
 function processAlive(pid: number): boolean {
@@ -42,6 +55,7 @@ async function main(): Promise<void> {
 	const port = Number(process.env.N8N_PORT ?? 5678);
 	const loopsApiKey = process.env.LOOPS_API_KEY?.trim();
 	const stripeSecret = process.env.STRIPE_WEBHOOK_SECRET?.trim();
+	const stripeApiKey = process.env.STRIPE_API_KEY?.trim();
 	const signingSecret = stripeSecret || state.generatedSigningSecret;
 
 	say(`n8n ${N8N_VERSION} on Node 24: the first run installs it into ~/.cache/n8n-nodes-stripe-loops (about 7 minutes, 3 GB); later runs reuse it`);
@@ -80,12 +94,21 @@ async function main(): Promise<void> {
 		say(`LOOPS_API_KEY is set: the Loops node talks to Loops itself (${LOOPS_API_BASE_URL})`);
 	}
 
+	let stripeApi: StripeApiContractServer | undefined;
+	if (!stripeApiKey) {
+		stripeApi = await startStripeApiContractServer({ log: (line) => console.log(`  stripe api › ${line}`) });
+		say(`no STRIPE_API_KEY: the Stripe API credential points at the local Stripe API contract server ${stripeApi.url}`);
+	} else {
+		say(`STRIPE_API_KEY is set: the Stripe API credential talks to Stripe itself (${STRIPE_API_BASE_URL})`);
+	}
+
 	let stopping: Promise<void> | undefined;
 	const stopAll = async (exitCode: number) => {
 		stopping ??= (async () => {
-			say('stopping n8n and the Loops contract server');
+			say('stopping n8n and the contract servers');
 			await n8n.stop();
 			await contractServer?.close();
+			await stripeApi?.close();
 			const latest = loadLocalState();
 			delete latest.running;
 			saveLocalState(latest);
@@ -99,7 +122,13 @@ async function main(): Promise<void> {
 	try {
 		say(`importing credentials (signing secret: ${stripeSecret ? 'STRIPE_WEBHOOK_SECRET' : 'generated local whsec_ secret'})`);
 		await n8n.importCredentials(
-			exampleCredentials({ signingSecret, loopsApiKey: credentialLoopsKey, loopsBaseUrl }),
+			exampleCredentials({
+				signingSecret,
+				loopsApiKey: credentialLoopsKey,
+				loopsBaseUrl,
+				stripeApiKey: stripeApiKey ?? STRIPE_CONTRACT_KEY,
+				stripeApiBaseUrl: stripeApi?.url ?? STRIPE_API_BASE_URL,
+			}),
 		);
 		// Sync first: it is the default target of send-test-event.
 		const examples = loadExamples().sort((a, b) => Number(b.workflow.id === SYNC_WORKFLOW_ID) - Number(a.workflow.id === SYNC_WORKFLOW_ID));
@@ -141,6 +170,7 @@ async function main(): Promise<void> {
 			})),
 			signingSecret,
 			...(contractServer ? { loopsContractStateUrl: contractServer.url.replace(/\/api\/v1$/, '/_contract/state') } : {}),
+			...(stripeApi ? { stripeApiContractUrl: stripeApi.url } : {}),
 		};
 		saveLocalState({ ...state, running });
 
@@ -161,16 +191,19 @@ async function main(): Promise<void> {
 				contractServer
 					? `  Loops:           local contract server ${contractServer.url} (state: ${running.loopsContractStateUrl})`
 					: `  Loops:           ${LOOPS_API_BASE_URL} (LOOPS_API_KEY)`,
+				stripeApi
+					? `  Stripe API:      local contract server ${stripeApi.url} (key ${STRIPE_CONTRACT_KEY}; state: ${stripeApi.url}/_contract/state)`
+					: `  Stripe API:      ${STRIPE_API_BASE_URL} (STRIPE_API_KEY)`,
 				'',
-				'  Send a signed test event (any of the seven, or an unsupported one):',
+				'  Send a signed test event (any the trigger supports, or an unsupported one):',
 				'    npm run send-test-event -- customer.created',
 				'    npm run send-test-event -- invoice.paid --workflow payment-successful-email',
 				'  Real Stripe events: stripe listen --forward-to <Production URL>, then restart with',
 				`  STRIPE_WEBHOOK_SECRET=<the whsec_… it prints> ${QUEUE_MODE ? 'npm run start:queue' : 'npm start'}.`,
 				'',
 				n8n instanceof QueueN8n
-					? `  Queue mode: executions run on the worker; the production URL is the webhook processor's; main serves the editor and test URLs.\n  PostgreSQL database ${n8n.storage.database}, Redis prefix ${n8n.storage.redisPrefix}.\n  Ctrl-C stops every process and the contract server and drops this run's database and Redis keys.`
-					: '  Ctrl-C stops n8n and the contract server. State persists in .n8n-local/ (delete it to start fresh).',
+					? `  Queue mode: executions run on the worker; the production URL is the webhook processor's; main serves the editor and test URLs.\n  PostgreSQL database ${n8n.storage.database}, Redis prefix ${n8n.storage.redisPrefix}.\n  Ctrl-C stops every process and the contract servers and drops this run's database and Redis keys.`
+					: '  Ctrl-C stops n8n and the contract servers. State persists in .n8n-local/ (delete it to start fresh).',
 				'',
 			].join('\n'),
 		);

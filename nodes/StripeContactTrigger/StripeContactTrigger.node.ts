@@ -10,7 +10,8 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { handleStripeDelivery } from './delivery';
-import { DEFAULT_REMOVAL_ACTION, SUPPORTED_EVENT_TYPES, stripeEventOptions } from './events';
+import { DEFAULT_EVENT_TYPES, DEFAULT_REMOVAL_ACTION, STRIPE_API_EVENT_TYPES, stripeEventOptions } from './events';
+import { lookUp } from './lookup';
 import { readRawBody } from './rawBody';
 import { stripeSigningSecretTest } from './signingSecretTest';
 import {
@@ -18,7 +19,9 @@ import {
 	readToleranceSeconds,
 	readTriggerSettings,
 } from './settings';
+import { STRIPE_CREDENTIAL_TYPE, stripeClientFor } from './stripeApi';
 import type { SigningSecrets } from './verify';
+import { REGISTER_ENDPOINT_PARAMETER, registeredSigningSecret, stripeEndpointMethods } from './webhookMethods';
 
 /**
  * n8n's key for a webhook description's native resolvers (n8n-workflow's
@@ -36,7 +39,6 @@ const RESPONSE_MODE = {
 		(parameters.options as IDataObject | undefined)?.durable === true ? 'lastNode' : 'onReceived',
 };
 
-// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete -- endpoints are added in Stripe by hand until webhookMethods arrive with the optional Stripe API credential
 export class StripeContactTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Stripe Contact Trigger',
@@ -71,12 +73,19 @@ export class StripeContactTrigger implements INodeType {
 		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
+		// While the node registers its own endpoint it verifies with the secret Stripe
+		// returned, and the signing-secret credential is hidden (hide, not show: a
+		// workflow saved before registerEndpoint existed has no value for it). The API
+		// key is optional for lookups; registration checks for it on publish.
 		credentials: [
 			{
 				name: 'stripeWebhookSigningApi',
+				displayName: 'Signing Secret',
 				required: true,
 				testedBy: 'stripeSigningSecretTest',
+				displayOptions: { hide: { [REGISTER_ENDPOINT_PARAMETER]: [true] } },
 			},
+			{ name: STRIPE_CREDENTIAL_TYPE, displayName: 'Stripe API Key', required: false },
 		],
 		webhooks: [
 			{
@@ -92,8 +101,6 @@ export class StripeContactTrigger implements INodeType {
 				[WEBHOOK_RESOLVERS]: { responseMode: RESPONSE_MODE },
 			} as IWebhookDescription,
 		],
-		// No webhookMethods: the endpoint is registered in Stripe by hand, like n8n's
-		// own Webhook node, so activation has nothing to create and nothing to fail.
 		properties: [
 			{
 				displayName:
@@ -101,16 +108,41 @@ export class StripeContactTrigger implements INodeType {
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
+				displayOptions: { show: { [REGISTER_ENDPOINT_PARAMETER]: [false] } },
+			},
+			{
+				displayName:
+					'On publish, the node finds or creates the Stripe webhook endpoint for its Production URL with the selected events, and verifies deliveries with the signing secret Stripe returns; on unpublish it deletes that endpoint. It needs a Stripe API Key credential with Write on Webhook Endpoints.',
+				name: 'registrationNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { [REGISTER_ENDPOINT_PARAMETER]: [true] } },
+			},
+			{
+				displayName: 'Register Endpoint in Stripe',
+				name: REGISTER_ENDPOINT_PARAMETER,
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether publishing the workflow creates (or reuses) the webhook endpoint for the Production URL in Stripe with the events below, and unpublishing deletes it. Off: add the endpoint in Stripe by hand.',
 			},
 			{
 				displayName: 'Events',
 				name: 'events',
 				type: 'multiOptions',
 				required: true,
-				default: [...SUPPORTED_EVENT_TYPES],
+				default: [...DEFAULT_EVENT_TYPES],
 				description:
 					'Stripe events that become contact items. Anything else Stripe sends is answered and dropped without an execution.',
 				options: stripeEventOptions(),
+			},
+			{
+				displayName:
+					'Subscription, dispute and quote events carry no email (nor does an expired checkout before the customer typed one): the trigger reads it through Stripe\'s API. Select a Stripe Restricted Key API credential above. Without it, Stripe\'s deliveries of these events are answered with an error that names the missing credential, and Stripe retries them until it is set.',
+				name: 'stripeApiNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { events: [...STRIPE_API_EVENT_TYPES] } },
 			},
 			{
 				displayName: 'Event Settings',
@@ -164,6 +196,14 @@ export class StripeContactTrigger implements INodeType {
 									'Whether to set first and last name from the name in Stripe (first word / the rest)',
 							},
 							{
+								displayName: 'Sync Subscription State',
+								name: 'syncSubscriptionState',
+								type: 'boolean',
+								default: false,
+								description:
+									'Whether to set the subscription state on the contact (subscriptionStatus, subscriptionPlan, trialEndsAt, currentPeriodEndsAt, cancelAtPeriodEnd, stripeCustomerId, mrr, subscriptionCurrency) for this event. Needs the Stripe API credential for invoice and checkout events.',
+							},
+							{
 								displayName: 'User Group',
 								name: 'userGroup',
 								type: 'string',
@@ -215,7 +255,7 @@ export class StripeContactTrigger implements INodeType {
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether to add the full Stripe object (customer, checkout session or invoice) under stripe.object',
+							'Whether to add the full Stripe object the event is about (customer, session, invoice, subscription, dispute or quote) under stripe.object',
 					},
 					{
 						displayName: 'Mode',
@@ -238,12 +278,22 @@ export class StripeContactTrigger implements INodeType {
 						description:
 							'How old a Stripe signature may be before the delivery is rejected as a possible replay',
 					},
+					{
+						displayName: 'Sync Subscription State for All Events',
+						name: 'syncSubscriptionState',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether every event about a subscription (subscription events, and invoices and checkouts of one) sets the subscription state on the contact: subscriptionStatus, subscriptionPlan, trialEndsAt, currentPeriodEndsAt, cancelAtPeriodEnd, stripeCustomerId, mrr, subscriptionCurrency. Needs the Stripe API credential; read as the subscription is now.',
+					},
 				],
 			},
 		],
 	};
 
 	methods = { credentialTest: { stripeSigningSecretTest } };
+
+	webhookMethods = { default: stripeEndpointMethods };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
@@ -254,10 +304,13 @@ export class StripeContactTrigger implements INodeType {
 		try {
 			secrets = await this.getCredentials<SigningSecrets>('stripeWebhookSigningApi');
 		} catch {
-			// No usable credential means no secret: verification then fails closed.
+			// No usable credential means no secret: verification then fails closed,
+			// unless the node registered this endpoint and kept its secret.
+			const registered = registeredSigningSecret(this);
+			if (registered !== undefined) secrets = { signingSecret: registered };
 		}
 
-		const answer = handleStripeDelivery(
+		const answer = await handleStripeDelivery(
 			{ rawBody, signatureHeader: request.headers['stripe-signature'] },
 			secrets,
 			readToleranceSeconds(options.toleranceSeconds),
@@ -273,6 +326,7 @@ export class StripeContactTrigger implements INodeType {
 					throw new NodeOperationError(this.getNode(), error as Error);
 				}
 			},
+			async (type, lookups) => await lookUp(type, lookups, async () => await stripeClientFor(this)),
 		);
 
 		if ('item' in answer) {

@@ -3,9 +3,11 @@ import type { IDataObject } from 'n8n-workflow';
 import type { ContactAction, StripeContact, StripeContactItem } from '../shared/StripeContactItem';
 import { isObject } from '../shared/isObject';
 import { isNonBlank } from '../shared/text';
+import type { FoundObjects, Lookup, SupportedStripeEvent } from './events';
 import { supportedStripeEvent } from './events';
 import type { TriggerSettings } from './settings';
-import { DEFAULT_PER_EVENT } from './settings';
+import { DEFAULT_PER_EVENT, wantsSubscriptionState } from './settings';
+import { subscriptionContactState } from './subscription';
 
 /**
  * accepted: one item for the workflow. ignored: authentic but not for us (answered 200).
@@ -16,7 +18,7 @@ export type Normalized =
 	| { outcome: 'ignored'; reason: string }
 	| { outcome: 'invalid'; reason: string };
 
-interface StripeEventEnvelope {
+export interface StripeEventEnvelope {
 	id: string;
 	object: 'event';
 	type: string;
@@ -25,8 +27,10 @@ interface StripeEventEnvelope {
 	data: { object: IDataObject };
 }
 
-const ignored = (reason: string): Normalized => ({ outcome: 'ignored', reason });
-const invalid = (reason: string): Normalized => ({ outcome: 'invalid', reason: `not a Stripe event: ${reason}` });
+type Refused = Exclude<Normalized, { outcome: 'accepted' }>;
+
+const ignored = (reason: string): Refused => ({ outcome: 'ignored', reason });
+const invalid = (reason: string): Refused => ({ outcome: 'invalid', reason: `not a Stripe event: ${reason}` });
 
 function envelopeProblem(event: unknown): string | undefined {
 	if (!isObject(event)) return 'expected a JSON object';
@@ -84,8 +88,16 @@ function modeProblem(livemode: boolean, settings: TriggerSettings): string | und
 	return undefined;
 }
 
-/** Pure: a parsed Stripe event and the node's settings → what the trigger does with it. */
-export function normalizeStripeEvent(event: unknown, settings: TriggerSettings): Normalized {
+/** An authentic, selected, supported event of the right mode: what to read through Stripe's API first. */
+export interface Screened {
+	outcome: 'screened';
+	envelope: StripeEventEnvelope;
+	definition: SupportedStripeEvent;
+	lookups: Lookup[];
+}
+
+/** Pure: is this an event the trigger handles, and what must be read through Stripe's API for it? */
+export function screenStripeEvent(event: unknown, settings: TriggerSettings): Screened | Refused {
 	const problem = envelopeProblem(event);
 	if (problem !== undefined) return invalid(problem);
 	const envelope = event as unknown as StripeEventEnvelope;
@@ -96,21 +108,46 @@ export function normalizeStripeEvent(event: unknown, settings: TriggerSettings):
 	if (!settings.events.has(type)) return ignored(`event type ${type} is not selected`);
 	const wrongMode = modeProblem(envelope.livemode, settings);
 	if (wrongMode !== undefined) return ignored(wrongMode);
+	const lookups = definition.lookups(envelope.data.object, {
+		subscriptionState: wantsSubscriptionState(settings, type),
+	});
+	return { outcome: 'screened', envelope, definition, lookups };
+}
+
+function noEmailReason(picked: string, found: FoundObjects): string {
+	const customer = found.customer;
+	if (customer?.deleted === true) {
+		return `no email: the Stripe customer ${String(customer.id)} has been deleted`;
+	}
+	return picked;
+}
+
+/**
+ * Pure: a parsed Stripe event, the node's settings and the objects read through
+ * Stripe's API for it (none without the credential) → what the trigger does with it.
+ */
+export function normalizeStripeEvent(event: unknown, settings: TriggerSettings, found: FoundObjects = {}): Normalized {
+	const screened = screenStripeEvent(event, settings);
+	if (screened.outcome !== 'screened') return screened;
+	const { envelope, definition } = screened;
+	const { type } = envelope;
 
 	const object = envelope.data.object;
-	const picked = pickEmail(definition.emails(object));
-	if ('problem' in picked) return ignored(picked.problem);
+	const picked = pickEmail(definition.emails(object, found));
+	if ('problem' in picked) return ignored(noEmailReason(picked.problem, found));
 
 	const perEvent = settings.perEvent.get(type) ?? DEFAULT_PER_EVENT;
 	const contact = { email: picked.email } as StripeContact;
 	if (perEvent.syncNames) {
-		const { firstName, lastName } = splitName(definition.personName(object));
+		const { firstName, lastName } = splitName(definition.personName(object, found));
 		if (firstName !== undefined) contact.firstName = firstName;
 		if (lastName !== undefined) contact.lastName = lastName;
 	}
 	if (perEvent.userGroup !== undefined) contact.userGroup = perEvent.userGroup;
 	if (perEvent.mailingLists !== undefined) contact.mailingLists = { ...perEvent.mailingLists };
 	contact.source = 'Stripe';
+	const subscription = wantsSubscriptionState(settings, type) ? definition.subscription(object, found) : undefined;
+	if (subscription !== undefined) Object.assign(contact, subscriptionContactState(subscription));
 
 	const action: ContactAction = definition.effect === 'upsert' ? 'upsert' : settings.onCustomerDeleted;
 	const item: StripeContactItem = {
@@ -125,11 +162,11 @@ export function normalizeStripeEvent(event: unknown, settings: TriggerSettings):
 	if (perEvent.eventName !== undefined) {
 		item.event = {
 			name: perEvent.eventName,
-			properties: definition.properties(object, type),
+			properties: definition.properties(object, type, found),
 			idempotencyKey: envelope.id,
 		};
 	}
-	const customerId = definition.customerId(object);
+	const customerId = definition.customerId(object, found);
 	if (customerId !== undefined) item.stripe.customerId = customerId;
 	if (typeof object.id === 'string' && object.id !== '') item.stripe.objectId = object.id;
 	if (settings.includeStripeObject) item.stripe.object = object;

@@ -12,6 +12,8 @@ export interface PerEventSettings {
 	userGroup?: string;
 	mailingLists?: Record<string, true>;
 	syncNames: boolean;
+	/** Put the subscription state on the contact for this event (also on when the option says all events). */
+	syncSubscriptionState?: boolean;
 }
 
 /** Everything normalize() needs to know about the node's configuration, read once per authentic delivery. */
@@ -21,6 +23,8 @@ export interface TriggerSettings {
 	onCustomerDeleted: RemovalAction;
 	mode: ModeFilter;
 	includeStripeObject: boolean;
+	/** Subscription state on the contact for every event that has a subscription. */
+	syncSubscriptionState: boolean;
 }
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -65,6 +69,7 @@ function readPerEvent(eventSettings: unknown): Map<string, PerEventSettings> {
 			throw new SettingsError(`Event settings list ${stripeEvent} twice; keep one entry per Stripe event`);
 		}
 		const settings: PerEventSettings = { syncNames: entry.syncNames !== false };
+		if (entry.syncSubscriptionState === true) settings.syncSubscriptionState = true;
 		const eventName = nonBlank(entry.eventName);
 		if (eventName !== undefined) settings.eventName = eventName;
 		const userGroup = nonBlank(entry.userGroup);
@@ -95,7 +100,13 @@ export function readTriggerSettings(parameters: TriggerParameters): TriggerSetti
 		onCustomerDeleted,
 		mode,
 		includeStripeObject: options.includeStripeObject === true,
+		syncSubscriptionState: options.syncSubscriptionState === true,
 	};
+}
+
+/** Whether this event's item carries the subscription state (for all events, or for this one). */
+export function wantsSubscriptionState(settings: TriggerSettings, type: string): boolean {
+	return settings.syncSubscriptionState || settings.perEvent.get(type)?.syncSubscriptionState === true;
 }
 
 /** For Stripe, 0 switches the replay check off; fail closed: anything not positive means the default. */

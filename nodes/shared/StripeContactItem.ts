@@ -14,6 +14,15 @@ export interface StripeContact extends IDataObject {
 	userGroup?: string;
 	mailingLists?: Record<string, boolean>;
 	source: 'Stripe';
+	/** The subscription state (nodes/shared/subscriptionProperties), only with Sync Subscription State. */
+	subscriptionStatus?: string;
+	subscriptionPlan?: string;
+	trialEndsAt?: string;
+	currentPeriodEndsAt?: string;
+	cancelAtPeriodEnd?: boolean;
+	stripeCustomerId?: string;
+	mrr?: number;
+	subscriptionCurrency?: string;
 }
 
 export interface StripeContactEvent extends IDataObject {

@@ -1,5 +1,5 @@
 /**
- * The example workflows in examples/ and the two credentials they reference by id, so a local n8n
+ * The example workflows in examples/ and the credentials they reference by id, so a local n8n
  * (npm start, the e2e suite) can import them as they are.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -18,9 +18,11 @@ export const TRIGGER_WEBHOOK_PATH = 'stripe';
 /** The credentials the examples reference (ids and names must match the JSON files). */
 export const STRIPE_SIGNING_CREDENTIAL = { id: 'stripeSigningKey', name: 'Stripe webhook signing secret' };
 export const LOOPS_CREDENTIAL = { id: 'loopsApiAccount1', name: 'Loops account' };
+export const STRIPE_API_CREDENTIAL = { id: 'stripeRestrictedKey1', name: 'Stripe restricted key' };
 
 export const SYNC_WORKFLOW_ID = 'stripeLoopsSync1';
 export const LOOPS_API_BASE_URL = 'https://app.loops.so/api/v1';
+export const STRIPE_API_BASE_URL = 'https://api.stripe.com';
 
 interface WorkflowNode {
 	type: string;
@@ -61,13 +63,20 @@ export function triggerWebhookPath(workflow: WorkflowToImport): string {
 	return `${trigger.webhookId}/${TRIGGER_WEBHOOK_PATH}`;
 }
 
-/** The two credentials, filled in, under the ids the examples use. */
+/** The credentials, filled in, under the ids the examples use. */
 export function exampleCredentials(values: {
 	signingSecret: string;
 	loopsApiKey: string;
 	loopsBaseUrl: string;
+	stripeApiKey: string;
+	stripeApiBaseUrl: string;
 }): CredentialToImport[] {
 	return [
+		{
+			...STRIPE_API_CREDENTIAL,
+			type: 'stripeRestrictedKeyApi',
+			data: { apiKey: values.stripeApiKey, baseUrl: values.stripeApiBaseUrl },
+		},
 		{
 			...STRIPE_SIGNING_CREDENTIAL,
 			type: 'stripeWebhookSigningApi',

@@ -33,6 +33,8 @@ export interface RunningInstance {
 	signingSecret: string;
 	/** Set when the Loops contract server stands in for Loops. */
 	loopsContractStateUrl?: string;
+	/** Set when the Stripe API contract server stands in for Stripe's API (no STRIPE_API_KEY). */
+	stripeApiContractUrl?: string;
 }
 
 export interface LocalState {

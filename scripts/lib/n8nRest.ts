@@ -1,7 +1,7 @@
 /**
  * The slice of n8n's internal REST API (/rest, cookie session) the local tools need:
- * owner setup, login, reading executions and testing a credential. Verified against n8n 1.123 and 2.41
- * (the credential test against 2.41).
+ * owner setup, login, reading executions and testing a credential (n8n 1.123 and 2.41; the credential
+ * test against 2.41); publishing and unpublishing (2.41).
  */
 
 export interface OwnerAccount {
@@ -98,6 +98,24 @@ export class N8nRestSession {
 			throw new Error(`n8n login as ${owner.email} failed: ${describe(login)}`);
 		}
 		return new N8nRestSession(baseUrl, authCookie);
+	}
+
+	/**
+	 * Publishes the workflow's current version, as the editor's Publish button does: n8n runs the
+	 * trigger's webhookMethods (checkExists, create), possibly after answering (2.41 publishes through an outbox).
+	 */
+	async publishWorkflow(workflowId: string): Promise<void> {
+		const current = await restCall(this.baseUrl, 'GET', `/workflows/${workflowId}`, undefined, this.cookie);
+		if (current.status !== 200) throw new Error(`GET /rest/workflows/${workflowId} failed: ${describe(current)}`);
+		const { versionId } = (current.body as { data: { versionId: string } }).data;
+		const answer = await restCall(this.baseUrl, 'POST', `/workflows/${workflowId}/activate`, { versionId }, this.cookie);
+		if (answer.status !== 200) throw new Error(`publishing workflow ${workflowId} failed: ${describe(answer)}`);
+	}
+
+	/** Unpublishes the workflow: n8n runs the trigger's webhookMethods.delete. */
+	async unpublishWorkflow(workflowId: string): Promise<void> {
+		const answer = await restCall(this.baseUrl, 'POST', `/workflows/${workflowId}/deactivate`, {}, this.cookie);
+		if (answer.status !== 200) throw new Error(`unpublishing workflow ${workflowId} failed: ${describe(answer)}`);
 	}
 
 	/**

@@ -12,7 +12,7 @@ import { join } from 'path';
 // n8n-core writes its instance settings into the user folder when first loaded.
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-harness-'));
 
-import { ExecuteContext, WebhookContext } from 'n8n-core';
+import { ExecuteContext, HookContext, WebhookContext } from 'n8n-core';
 import {
 	createRunExecutionData,
 	isExpression,
@@ -31,6 +31,7 @@ import {
 	type IWebhookDescription,
 	type IWebhookResponseData,
 	type IWorkflowExecuteAdditionalData,
+	type WorkflowActivateMode,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
@@ -45,6 +46,8 @@ export interface HarnessNodeOptions {
 	typeVersion?: number;
 	/** Overrides of the node itself (name, webhookId, continueOnFail, onError…). */
 	node?: Partial<INode>;
+	/** The workflow's static data; pass the same object to later calls to keep what a node stored. */
+	staticData?: IDataObject;
 }
 
 export interface WebhookRequest {
@@ -93,7 +96,7 @@ function buildNode(nodeType: INodeType, options: HarnessNodeOptions): INode {
 	};
 }
 
-function buildWorkflow(nodeType: INodeType, node: INode): Workflow {
+function buildWorkflow(nodeType: INodeType, node: INode, staticData: IDataObject = {}): Workflow {
 	return new Workflow({
 		id: 'harness-workflow',
 		name: 'Harness workflow',
@@ -101,7 +104,7 @@ function buildWorkflow(nodeType: INodeType, node: INode): Workflow {
 		connections: {},
 		active: true,
 		nodeTypes: nodeTypesFor(nodeType),
-		staticData: {},
+		staticData,
 		settings: {},
 	});
 }
@@ -237,6 +240,27 @@ function onReceivedBody(responseData: unknown, result: IWebhookResponseData): un
 	return result.webhookResponse ?? { message: 'Workflow was started' };
 }
 
+/** What n8n registers for the node's (first) webhook; manual mode is the Test URL. */
+function webhookDataFor(
+	node: INode,
+	workflow: Workflow,
+	additionalData: IWorkflowExecuteAdditionalData,
+	mode: WorkflowExecuteMode,
+): IWebhookData {
+	const description = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description.webhooks?.[0];
+	if (!description) throw new Error('The node has no webhook');
+	return {
+		httpMethod: description.httpMethod,
+		node: node.name,
+		path: String(description.path),
+		webhookDescription: description,
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: additionalData,
+		webhookId: node.webhookId,
+		isTest: mode === 'manual',
+	} as IWebhookData;
+}
+
 /**
  * The description's responseMode as n8n 2.41+ resolves it: through the field's native resolver
  * (n8n-workflow's WEBHOOK_RESOLVERS) when there is one and the field still holds its template.
@@ -259,7 +283,7 @@ export async function runWebhook(
 	options: HarnessNodeOptions & { request: WebhookRequest; mode?: WorkflowExecuteMode },
 ): Promise<WebhookResult> {
 	const node = buildNode(nodeType, options);
-	const workflow = buildWorkflow(nodeType, node);
+	const workflow = buildWorkflow(nodeType, node, options.staticData);
 	const additionalData = additionalDataFor(options);
 	const rawBody = Buffer.isBuffer(options.request.body)
 		? options.request.body
@@ -281,16 +305,7 @@ export async function runWebhook(
 	const description = nodeType.description.webhooks?.[0];
 	if (!description || !nodeType.webhook) throw new Error('The node has no webhook');
 	const mode = options.mode ?? 'webhook';
-	const webhookData = {
-		httpMethod: description.httpMethod,
-		node: node.name,
-		path: String(description.path),
-		webhookDescription: description,
-		workflowId: workflow.id,
-		workflowExecuteAdditionalData: additionalData,
-		webhookId: node.webhookId,
-		isTest: mode === 'manual',
-	} as IWebhookData;
+	const webhookData = webhookDataFor(node, workflow, additionalData, mode);
 	const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
 	const result = await nodeType.webhook.call(context);
 
@@ -317,6 +332,35 @@ export async function runWebhook(
 		response: result,
 		startsExecution,
 	};
+}
+
+export type WebhookSetupMethod = 'checkExists' | 'create' | 'delete';
+
+/**
+ * Runs one of the node's webhookMethods through HookContext, as n8n's
+ * WebhookService does on publish (checkExists, then create when it answered
+ * false) and unpublish (delete).
+ */
+export async function runHookMethod(
+	nodeType: INodeType,
+	options: HarnessNodeOptions & { method: WebhookSetupMethod; mode?: WorkflowExecuteMode; activation?: WorkflowActivateMode },
+): Promise<boolean> {
+	const node = buildNode(nodeType, options);
+	const workflow = buildWorkflow(nodeType, node, options.staticData);
+	const additionalData = additionalDataFor(options);
+	const method = nodeType.webhookMethods?.default?.[options.method];
+	if (!method) throw new Error(`The node has no webhook method ${options.method}`);
+	const mode = options.mode ?? 'trigger';
+	const webhookData = webhookDataFor(node, workflow, additionalData, mode);
+	const context = new HookContext(workflow, node, additionalData, mode, options.activation ?? 'activate', webhookData);
+	return await method.call(context);
+}
+
+/** n8n's publish: checkExists, and create when it answered false. */
+export async function publishWebhook(nodeType: INodeType, options: HarnessNodeOptions): Promise<void> {
+	if (!(await runHookMethod(nodeType, { ...options, method: 'checkExists' }))) {
+		await runHookMethod(nodeType, { ...options, method: 'create' });
+	}
 }
 
 /** Runs the node's execute() through ExecuteContext over the given input items. */

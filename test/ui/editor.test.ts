@@ -9,6 +9,7 @@ import { join } from 'path';
 import type { INodeTypeDescription } from 'n8n-workflow';
 import type { Page } from 'playwright-core';
 
+import { DEFAULT_EVENT_TYPES } from '../../nodes/StripeContactTrigger/events';
 import { buildStripeEvent, DEFAULT_EMAIL, signStripeDelivery } from '../fixtures/stripeEvents';
 import { WorkflowEditor } from './support/editor';
 import {
@@ -16,6 +17,8 @@ import {
 	LOOPS_API_KEY,
 	SIGNING_CREDENTIAL,
 	SIGNING_SECRET,
+	STRIPE_API_KEY,
+	STRIPE_KEY_WITHOUT_CUSTOMERS,
 	uiEnvironment,
 } from './support/environment';
 import { builtDescription, operations, optionsOf, resources, shownProperties } from './support/nodeDescriptions';
@@ -31,6 +34,8 @@ const ICON_ROUTE = '/icons/n8n-nodes-stripe-loops/dist/nodes';
 const CUSTOM_API_CALL = 'Custom API Call';
 /** Loops views worth a picture in the README; the test still checks every view. */
 const LOOPS_SCREENSHOTS = ['contact/update', 'event/send', 'transactionalEmail/send', 'stripeSync/apply'];
+/** How the notice for events that need the Stripe API credential begins. */
+const STRIPE_API_NOTICE_START = 'Subscription, dispute and quote events carry no email';
 /** n8n lists a trigger in the nodes panel without the word "Trigger". */
 const TRIGGER_LISTED_AS = 'Stripe Contact';
 
@@ -54,6 +59,8 @@ function expectNoPageProblems(): void {
 async function addTrigger(editor: WorkflowEditor): Promise<void> {
 	await editor.openNodeDetails('Stripe', TRIGGER_LISTED_AS);
 	await editor.pickAction('On invoice paid');
+	// With two credential types on the node n8n may preselect only one: pick the secret as a user does.
+	await editor.chooseCredential('Signing Secret', SIGNING_CREDENTIAL.name);
 }
 
 async function addLoopsNode(editor: WorkflowEditor): Promise<void> {
@@ -153,7 +160,7 @@ describe('the nodes panel', () => {
 });
 
 describe('the Stripe Contact Trigger', () => {
-	it('shows its production and test URLs, the credential selector, the seven events and the per-event settings', async () => {
+	it('shows its production and test URLs, the credential selector, all 22 events and the per-event settings', async () => {
 		await page.setViewportSize({ width: 1440, height: 1350 }); // room for the whole form in the screenshot
 		const editor = await openEditor();
 		await addTrigger(editor);
@@ -169,29 +176,33 @@ describe('the Stripe Contact Trigger', () => {
 		expect(productionUrl).toBe(`${baseUrl}/webhook/${webhookId}/stripe`);
 		expect(testUrl).toBe(`${baseUrl}/webhook-test/${webhookId}/stripe`);
 
-		const credential = editor.ndv.getByTestId('node-credentials-select');
+		const credential = editor.credentialSelector('Signing Secret');
 		await credential.waitFor();
 		expect(await credential.locator('input').inputValue()).toBe(SIGNING_CREDENTIAL.name);
 
 		const events = optionsOf(trigger, 'events');
-		expect(events).toHaveLength(7);
+		expect(events).toHaveLength(22);
 		expect(await editor.dropdownOptions('events')).toEqual(events.map((event) => event.name));
-		// Select them all, as a user following the setup notice would (the "On invoice paid" pick is one).
+		// Select the seven of Loops' original integration, as a user following the setup notice would
+		// (the "On invoice paid" pick is one): none needs the Stripe API credential, so no notice.
+		const seven = events.filter((event) => DEFAULT_EVENT_TYPES.includes(event.value));
+		expect(seven).toHaveLength(7);
 		await editor.parameter('events').click();
-		for (const event of events) {
+		for (const event of seven) {
 			const option = editor.dropdownOption(event.name);
 			if ((await option.getAttribute('aria-selected')) !== 'true') await option.click();
 		}
 		await page.keyboard.press('Escape');
 		const chips = editor.parameter('events').locator('.el-select__tags-text');
-		await chips.nth(events.length - 1).waitFor();
+		await chips.nth(seven.length - 1).waitFor();
 		expect((await chips.allInnerTexts()).map((chip) => chip.trim()).sort()).toEqual(
-			events.map((event) => event.name).sort(),
+			seven.map((event) => event.name).sort(),
 		);
+		expect(await editor.parametersPane.getByText(STRIPE_API_NOTICE_START).count()).toBe(0);
 
 		await editor.parametersPane.getByTestId('fixed-collection-add').click();
 		const settings = editor.parametersPane.getByTestId('fixed-collection-eventSettings');
-		for (const field of ['stripeEvent', 'eventName', 'userGroup', 'mailingLists', 'syncNames']) {
+		for (const field of ['stripeEvent', 'eventName', 'userGroup', 'mailingLists', 'syncNames', 'syncSubscriptionState']) {
 			await settings.getByTestId(`parameter-input-${field}`).waitFor();
 		}
 		expect(await editor.dropdownOptions('onCustomerDeleted')).toEqual(
@@ -202,11 +213,31 @@ describe('the Stripe Contact Trigger', () => {
 		expectNoPageProblems();
 	});
 
+	it('says which credential subscription, dispute and quote events need, once one is selected', async () => {
+		await page.setViewportSize({ width: 1440, height: 1100 });
+		const editor = await openEditor();
+		await addTrigger(editor);
+		const notice = editor.parametersPane.getByText(STRIPE_API_NOTICE_START);
+		expect(await notice.count()).toBe(0);
+		await editor.parameter('events').click();
+		await editor.dropdownOption('Subscription Trial Will End').click();
+		await page.keyboard.press('Escape');
+		await notice.waitFor();
+		expect(await notice.innerText()).toContain('Stripe Restricted Key API credential');
+		await notice.scrollIntoViewIfNeeded();
+		await saveScreenshot(page, 'trigger-stripe-api-notice');
+		expectNoPageProblems();
+	});
+
 	it('edits its signing secret in a credential that asks for the whsec_ secret and an optional previous one', async () => {
 		const editor = await openEditor();
 		await addTrigger(editor);
 		const tested = page.waitForResponse((response) => response.url().endsWith('/rest/credentials/test'));
-		await editor.ndv.getByTestId('credential-edit-button').click();
+		await editor.ndv
+			.getByTestId('node-credentials-slot')
+			.filter({ has: page.getByTestId('credentials-label').getByText('Signing Secret', { exact: true }) })
+			.getByTestId('credential-edit-button')
+			.click();
 		const modal = editor.credentialModal;
 		await modal.waitFor();
 		for (const field of ['signingSecret', 'previousSigningSecret']) {
@@ -217,6 +248,46 @@ describe('the Stripe Contact Trigger', () => {
 		expect(((await (await tested).json()) as { data: { status: string } }).data.status).toBe('OK');
 		await modal.getByTestId('credentials-config-container-test-success').waitFor();
 		await saveScreenshot(modal, 'credential-stripe-signing-secret');
+		expectNoPageProblems();
+	});
+
+	it('creates its Stripe API credential: a notice naming the permissions, a clear failure for a key that may not read customers, success for one that may', async () => {
+		const { stripe } = env.get();
+		const editor = await openEditor();
+		await addTrigger(editor);
+		const modal = await editor.createCredentialFromNode('Stripe API Key');
+		for (const permission of ['Customers', 'Charges (for disputes)', 'Subscriptions', 'Quotes', 'Webhook Endpoints']) {
+			await modal.getByText(new RegExp(permission.replace(/[()]/g, '\\$&'))).first().waitFor();
+		}
+		await editor.fillCredentialField('apiKey', STRIPE_KEY_WITHOUT_CUSTOMERS);
+		await editor.fillCredentialField('baseUrl', stripe.url);
+		const failed = await editor.saveCredentialAndTest();
+		expect(failed.status).toBe('Error');
+		await modal.getByText(/Couldn.t connect with these settings/).waitFor();
+		await modal.getByText('More details').click();
+		await modal.getByText(failed.message, { exact: true }).waitFor();
+		await saveScreenshot(modal, 'credential-stripe-restricted-key-test-failed');
+
+		await editor.fillCredentialField('apiKey', STRIPE_API_KEY);
+		const passed = await editor.saveCredentialAndTest();
+		expect(passed).toEqual({ status: 'OK', message: expect.any(String) });
+		const tests = stripe.state.requestLog().filter((request) => request.path === '/v1/customers');
+		expect(tests.map((request) => request.status)).toEqual(expect.arrayContaining([403, 200]));
+		expectNoPageProblems();
+		expect(failed.message).toMatch(/may not read customers/);
+	});
+
+	it('explains endpoint registration when Register Endpoint in Stripe is turned on', async () => {
+		await page.setViewportSize({ width: 1440, height: 1100 });
+		const editor = await openEditor();
+		await addTrigger(editor);
+		await editor.parametersPane.getByText(/In Stripe, open Developers → Webhooks → Add endpoint/).waitFor();
+		await editor.parameter('registerEndpoint').locator('.el-switch').click();
+		await editor.parametersPane.getByText(/On publish, the node finds or creates the Stripe webhook endpoint/).waitFor();
+		await editor.parametersPane.getByText(/In Stripe, open Developers → Webhooks → Add endpoint/).waitFor({ state: 'hidden' });
+		// The node verifies with the secret it registers: the signing-secret selector is gone.
+		await editor.credentialSelector('Signing Secret').waitFor({ state: 'detached' });
+		await saveScreenshot(page, 'trigger-register-endpoint');
 		expectNoPageProblems();
 	});
 

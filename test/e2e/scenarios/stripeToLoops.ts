@@ -4,7 +4,8 @@
  * execution, a Stripe retry sends no second email, and the example workflows work as shipped.
  * Declared once, run against single-process n8n (test:e2e) and queue mode (test:queue).
  */
-import { buildStripeEvent, signStripeDelivery } from '../../fixtures/stripeEvents';
+import { buildStripeEvent, DEFAULT_EMAIL, signStripeDelivery } from '../../fixtures/stripeEvents';
+import { seedsForEvent } from '../../../tools/stripe-api-contract-server/seed';
 import { deliver, finishedExecutions } from '../support/deliveries';
 import { SIGNING_SECRET, withN8nLog, type N8nUnderTest } from '../support/environment';
 import { ALL_EVENTS_WORKFLOW_ID, EVENT_NAMES } from '../support/workflows';
@@ -22,8 +23,15 @@ export function stripeToLoopsScenarios(getTarget: () => N8nUnderTest | undefined
 
 	const url = (workflowId: string) => target().webhookUrl(workflowId);
 
+	/**
+	 * A signed delivery; the Stripe API contract server then holds what the event points at, as Stripe
+	 * would (the trigger reads a customer's current state through the example's Stripe API credential).
+	 */
 	function signed(type: string, options: { email?: string; name?: string; secret?: string; timestamp?: number } = {}) {
 		const event = buildStripeEvent(type, { email: options.email, name: options.name });
+		const seeds = seedsForEvent(event, { email: options.email ?? DEFAULT_EMAIL, ...(options.name ? { name: options.name } : {}) });
+		for (const { type: objectType, fields } of seeds.objects) target().stripe.put(objectType, fields);
+		for (const id of seeds.deletedCustomers) target().stripe.deleteCustomer(id);
 		const delivery = signStripeDelivery(JSON.stringify(event), options.secret ?? SIGNING_SECRET, {
 			timestamp: options.timestamp,
 		});

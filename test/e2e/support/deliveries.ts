@@ -40,3 +40,23 @@ export async function finishedExecutions(
 	}
 	throw new Error(`expected ${count} finished executions of ${workflowId}, saw ${JSON.stringify(seen)}`);
 }
+
+/** Executions of the workflow that have finished (whatever their status). */
+export async function finishedCount(session: N8nRestSession, workflowId: string): Promise<number> {
+	const executions = await session.listExecutions(workflowId);
+	return executions.filter((execution) => !UNFINISHED.has(execution.status)).length;
+}
+
+/** Delivers, then waits until the workflow has `expectedNew` more finished executions; returns the answer. */
+export async function deliverAndSettle(
+	session: N8nRestSession,
+	url: string,
+	workflowId: string,
+	delivery: { body: string; headers: Record<string, string> },
+	expectedNew: number,
+): Promise<{ answer: Answer; executions: ExecutionSummary[]; before: number }> {
+	const before = await finishedCount(session, workflowId);
+	const answer = await deliver(url, delivery);
+	const executions = await finishedExecutions(session, workflowId, before + expectedNew);
+	return { answer, executions, before };
+}

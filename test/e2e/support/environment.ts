@@ -1,13 +1,14 @@
 /**
  * One real n8n for an e2e file: this package packed and installed like a community package, the
- * Loops contract server in-process, credentials and workflows imported and published, and an owner
- * REST session for reading executions. n8n's log goes to test-results/<suite>/ and is printed on failure.
- * startN8nUnderTest does the same for any launcher (the queue-mode suite uses it with QueueN8n).
+ * Loops and Stripe API contract servers in-process, credentials and workflows imported and published,
+ * and an owner REST session for reading executions. n8n's log goes to test-results/<suite>/ and is
+ * printed on failure. startN8nUnderTest does the same for any launcher (the queue-mode suite uses it with QueueN8n).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startLoopsContractServer, type LoopsContractServer } from '../../../tools/loops-contract-server';
+import { startStripeApiContractServer, type StripeApiContractServer } from '../../../tools/stripe-api-contract-server';
 import { exampleCredentials } from '../../../scripts/lib/examples';
 import {
 	buildAndPackPackage,
@@ -23,12 +24,15 @@ import { triggerWebhookPath } from '../../../scripts/lib/examples';
 
 export const SIGNING_SECRET = 'whsec_e2e_0123456789abcdef0123456789abcdef';
 const LOOPS_API_KEY = 'e2e_loops_key';
+/** A restricted key of the Stripe API contract server: the lookups and webhook endpoints. */
+export const STRIPE_API_KEY = 'rk_test_contract';
 
 /** A running n8n, single-process or scaled out, as the shared scenarios see it. */
 export interface N8nUnderTest {
 	/** The production URL of an e2e workflow's trigger (may differ from call to call: several webhook processors). */
 	webhookUrl(workflowId: string): string;
 	loops: LoopsContractServer;
+	stripe: StripeApiContractServer;
 	session: N8nRestSession;
 	/** Everything n8n printed so far. */
 	logText(): string;
@@ -62,7 +66,7 @@ interface LaunchedN8n {
 }
 
 /**
- * Packs the package, starts the Loops contract server, launches n8n with `launch`, opens the owner
+ * Packs the package, starts the Loops and Stripe API contract servers, launches n8n with `launch`, opens the owner
  * session on `editorOf(n8n)`; on any failure stops what started. `suite` names the log folder.
  */
 export async function startN8nUnderTest<N extends LaunchedN8n>(options: {
@@ -76,26 +80,36 @@ export async function startN8nUnderTest<N extends LaunchedN8n>(options: {
 	const logFile = e2eLogFile(options.suite);
 	const pack = await buildAndPackPackage();
 	const loops = await startLoopsContractServer({ apiKeys: [LOOPS_API_KEY], rateLimitPerSecond: options.loopsRateLimit ?? 1000 });
+	const stripe = await startStripeApiContractServer();
 	let n8n: N;
 	try {
 		n8n = await options.launch({
 			pack,
 			logFile,
-			credentials: exampleCredentials({ signingSecret: SIGNING_SECRET, loopsApiKey: LOOPS_API_KEY, loopsBaseUrl: loops.url }),
+			credentials: exampleCredentials({
+				signingSecret: SIGNING_SECRET,
+				loopsApiKey: LOOPS_API_KEY,
+				loopsBaseUrl: loops.url,
+				stripeApiKey: STRIPE_API_KEY,
+				stripeApiBaseUrl: stripe.url,
+			}),
 		});
 	} catch (error) {
 		await loops.close();
+		await stripe.close();
 		throw error;
 	}
 	const stop = async () => {
 		await n8n.stop();
 		await loops.close();
+		await stripe.close();
 	};
 	try {
 		const session = await options.editorOf(n8n).ownerSession();
 		return {
 			n8n,
 			loops,
+			stripe,
 			session,
 			logFile,
 			stop,

@@ -205,17 +205,53 @@ export class WorkflowEditor {
 		return this.page.getByTestId('editCredential-modal');
 	}
 
-	/** Opens "Create new credential" from the node's credential selector. */
-	async createCredentialFromNode(): Promise<Locator> {
-		const select = this.ndv.getByTestId('node-credentials-select');
-		const emptyState = this.ndv.getByTestId('node-credentials-empty-state');
-		await select.or(emptyState).first().waitFor();
-		if (await emptyState.isVisible()) {
-			await emptyState.click();
-		} else {
-			await select.click();
-			await this.page.getByTestId('node-credentials-select-item-new').click();
+	/**
+	 * The selector of one credential of the node (or its "create" button when none exists yet);
+	 * `label` picks it by the label n8n shows above it (the node's displayName for that credential).
+	 */
+	credentialSelector(label?: string): Locator {
+		const testIds = '[data-test-id="node-credentials-select"], [data-test-id="node-credentials-empty-state"]';
+		const slots = this.ndv.getByTestId('node-credentials-slot');
+		const slot =
+			label === undefined
+				? slots.first()
+				: slots.filter({ has: this.page.getByTestId('credentials-label').getByText(label, { exact: true }) });
+		return slot.locator(testIds).first();
+	}
+
+	/** Selects an existing credential by name in the labelled selector, as a user picks it. */
+	async chooseCredential(label: string, name: string): Promise<void> {
+		const selector = this.credentialSelector(label);
+		await selector.waitFor();
+		const input = selector.locator('input').first();
+		if ((await input.inputValue()) === name) return;
+		const option = this.page.getByRole('option').filter({ hasText: name }).filter({ visible: true }).first();
+		// The select can ignore a click while the panel is still rendering: open it until the option shows.
+		for (let attempt = 1; ; attempt++) {
+			await selector.click();
+			try {
+				await option.waitFor({ timeout: 5_000 });
+				break;
+			} catch (error) {
+				if (attempt === 3) throw error;
+				await this.page.keyboard.press('Escape');
+			}
 		}
+		await option.click();
+		const handle = await input.elementHandle();
+		await this.page.waitForFunction(
+			({ element, text }) => (element as unknown as { value: string }).value === text,
+			{ element: handle, text: name },
+		);
+	}
+
+	/** Opens "Create new credential" from the node's (or the labelled) credential selector. */
+	async createCredentialFromNode(label?: string): Promise<Locator> {
+		const selector = this.credentialSelector(label);
+		await selector.waitFor();
+		const empty = (await selector.getAttribute('data-test-id')) === 'node-credentials-empty-state';
+		await selector.click();
+		if (!empty) await this.page.getByTestId('node-credentials-select-item-new').filter({ visible: true }).click();
 		await this.credentialModal.waitFor();
 		return this.credentialModal;
 	}

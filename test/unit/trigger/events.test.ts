@@ -2,21 +2,41 @@ import type { INodeType } from 'n8n-workflow';
 
 import { StripeContactTrigger } from '../../../nodes/StripeContactTrigger/StripeContactTrigger.node';
 import {
+	DEFAULT_EVENT_TYPES,
 	DEFAULT_REMOVAL_ACTION,
+	STRIPE_API_EVENT_TYPES,
 	stripeEventOptions,
 	SUPPORTED_EVENT_TYPES,
 	SUPPORTED_STRIPE_EVENTS,
 	supportedStripeEvent,
 } from '../../../nodes/StripeContactTrigger/events';
-import { SEED_EVENT_TYPES } from '../../fixtures/stripeEvents';
+import { LIFECYCLE_EVENT_TYPES, SEED_EVENT_TYPES } from '../../fixtures/stripeEvents';
 
 const { description } = new StripeContactTrigger();
 const property = (name: string) => description.properties.find((p) => p.name === name)!;
 
 describe('the event table', () => {
-	it('supports exactly the seven seed events, each once', () => {
-		expect([...SUPPORTED_EVENT_TYPES].sort()).toEqual([...SEED_EVENT_TYPES].sort());
+	it('supports the seven seed events and the fifteen lifecycle events, each once', () => {
+		expect([...SUPPORTED_EVENT_TYPES].sort()).toEqual([...SEED_EVENT_TYPES, ...LIFECYCLE_EVENT_TYPES].sort());
+		expect(SUPPORTED_EVENT_TYPES).toHaveLength(22);
 		expect(new Set(SUPPORTED_EVENT_TYPES).size).toBe(SUPPORTED_EVENT_TYPES.length);
+		expect([...DEFAULT_EVENT_TYPES].sort()).toEqual([...SEED_EVENT_TYPES].sort());
+	});
+
+	it('suggests an event name for every new event, and keeps the contact on every one of them', () => {
+		for (const type of LIFECYCLE_EVENT_TYPES) {
+			const row = supportedStripeEvent(type)!;
+			expect(row.suggestedEventName).toMatch(/^[a-z][a-zA-Z]+$/);
+			expect(row.effect).toBe('upsert');
+		}
+	});
+
+	it('needs the Stripe API for subscriptions, disputes and quotes, sometimes for an expired checkout, never for the seed events', () => {
+		expect([...STRIPE_API_EVENT_TYPES].sort()).toEqual(
+			[...LIFECYCLE_EVENT_TYPES.filter((type) => /^(customer\.subscription|charge\.dispute|quote)\./.test(type)), 'checkout.session.expired'].sort(),
+		);
+		expect(supportedStripeEvent('checkout.session.expired')?.stripeApi).toBe('sometimes');
+		for (const type of SEED_EVENT_TYPES) expect(supportedStripeEvent(type)?.stripeApi).toBe('never');
 	});
 
 	it("suggests the event names of Loops' own Stripe templates", () => {
@@ -67,9 +87,17 @@ describe('the node description is generated from the table', () => {
 		expect(eventSettings.typeOptions.multipleValues).toBe(true);
 		const fields: Array<{ name: string; options?: unknown; default: unknown }> = eventSettings.options[0].values;
 		const field = (name: string) => fields.find((f) => f.name === name)!;
-		expect(fields.map((f) => f.name).sort()).toEqual(['eventName', 'mailingLists', 'stripeEvent', 'syncNames', 'userGroup']);
+		expect(fields.map((f) => f.name).sort()).toEqual([
+			'eventName',
+			'mailingLists',
+			'stripeEvent',
+			'syncNames',
+			'syncSubscriptionState',
+			'userGroup',
+		]);
 		expect(field('stripeEvent').options).toEqual(stripeEventOptions());
 		expect(field('syncNames').default).toBe(true);
+		expect(field('syncSubscriptionState').default).toBe(false);
 	});
 
 	it('has the names, options and webhook that workflows rely on (docs/contracts.md)', () => {
@@ -81,7 +109,14 @@ describe('the node description is generated from the table', () => {
 		expect(description.inputs).toEqual([]);
 		expect(description.outputs).toEqual(['main']);
 		expect(description.credentials).toEqual([
-			{ name: 'stripeWebhookSigningApi', required: true, testedBy: 'stripeSigningSecretTest' },
+			{
+				name: 'stripeWebhookSigningApi',
+				displayName: 'Signing Secret',
+				required: true,
+				testedBy: 'stripeSigningSecretTest',
+				displayOptions: { hide: { registerEndpoint: [true] } },
+			},
+			{ name: 'stripeRestrictedKeyApi', displayName: 'Stripe API Key', required: false },
 		]);
 		expect(description.webhooks).toEqual([
 			expect.objectContaining({ name: 'default', httpMethod: 'POST', path: 'stripe' }),
@@ -90,12 +125,26 @@ describe('the node description is generated from the table', () => {
 		// "firstEntryJson"; '' makes it answer with webhook()'s webhookResponse.
 		expect(description.webhooks![0].responseData).toBe('');
 		const options = (property('options') as any).options.map((o: { name: string; default: unknown }) => [o.name, o.default]);
-		expect(Object.fromEntries(options)).toEqual({ durable: false, includeStripeObject: false, mode: 'any', toleranceSeconds: 300 });
+		expect(Object.fromEntries(options)).toEqual({
+			durable: false,
+			includeStripeObject: false,
+			mode: 'any',
+			syncSubscriptionState: false,
+			toleranceSeconds: 300,
+		});
 	});
 
-	it('registers nothing at Stripe, so activation cannot fail', () => {
+	it('shows the Stripe API notice exactly when a selected event needs the credential', () => {
+		const notice = property('stripeApiNotice');
+		expect(notice.type).toBe('notice');
+		expect(notice.displayName).toContain('Stripe Restricted Key API credential');
+		expect(notice.displayOptions).toEqual({ show: { events: [...STRIPE_API_EVENT_TYPES] } });
+	});
+
+	it('registers nothing at Stripe unless asked: Register Endpoint in Stripe is off by default', () => {
 		const nodeType: INodeType = new StripeContactTrigger();
-		expect(nodeType.webhookMethods).toBeUndefined();
+		expect(Object.keys(nodeType.webhookMethods?.default ?? {})).toEqual(['checkExists', 'create', 'delete']);
+		expect(property('registerEndpoint')).toMatchObject({ type: 'boolean', default: false });
 	});
 });
 

@@ -109,6 +109,8 @@ describe('normalizeStripeEvent: one clean item per seed event', () => {
 			amount: 2000,
 			amountSubtotal: 2000,
 			currency: 'usd',
+			status: 'complete',
+			paymentIntentId: 'pi_1PgafyB7WZ01zgkWSjxsAJo3',
 			mode: 'payment',
 			paymentStatus: 'paid',
 			sessionId: stripeEvent.data.object.id,

@@ -7,6 +7,8 @@ import { knownFields } from '../../../shared/knownFields';
 import { sendOnce } from '../../helpers/sendOnce';
 import type { LoopsClient } from '../../transport';
 import { readStripeContactItem } from './readItem';
+import { createMissingSubscriptionProperties, subscriptionFields } from './subscriptionProperties';
+import type { SubscriptionPropertyName } from '../../../shared/subscriptionProperties';
 
 export const description: INodeProperties[] = [
 	{
@@ -25,7 +27,7 @@ type EventResult = 'sent' | 'alreadySent' | 'skipped';
 export async function execute(this: IExecuteFunctions, itemIndex: number, loops: LoopsClient): Promise<IDataObject> {
 	const item = readItem.call(this, itemIndex);
 	const { email } = item.contact;
-	const contact = await applyContact(item, loops, itemIndex);
+	const contact = await applyContact.call(this, item, loops, itemIndex);
 
 	let event: { result: EventResult; reason?: string } | undefined;
 	if (item.event && item.action === 'delete') {
@@ -83,6 +85,7 @@ function readItem(this: IExecuteFunctions, itemIndex: number): StripeContactItem
 }
 
 async function applyContact(
+	this: IExecuteFunctions,
 	item: StripeContactItem,
 	loops: LoopsClient,
 	itemIndex: number,
@@ -100,20 +103,34 @@ async function applyContact(
 		return { result: statusCode === 404 && attempts === 1 ? 'alreadyDeleted' : 'deleted' };
 	}
 	// Never `subscribed: true` (it would re-subscribe people who opted out); unsubscribe sends only false.
+	const subscription = item.action === 'upsert' ? subscriptionFields(item.contact) : {};
 	const body: IDataObject =
 		item.action === 'unsubscribe'
 			? { email, subscribed: false }
-			: knownFields({
-					email,
-					firstName: item.contact.firstName,
-					lastName: item.contact.lastName,
-					userGroup: item.contact.userGroup,
-					source: item.contact.source,
-					...(item.contact.mailingLists && Object.keys(item.contact.mailingLists).length > 0
-						? { mailingLists: item.contact.mailingLists }
-						: {}),
-				});
-	const { body: answer } = await loops.request<IDataObject>({ method: 'PUT', path: '/contacts/update', body, itemIndex });
+			: {
+					...knownFields({
+						email,
+						firstName: item.contact.firstName,
+						lastName: item.contact.lastName,
+						userGroup: item.contact.userGroup,
+						source: item.contact.source,
+						...(item.contact.mailingLists && Object.keys(item.contact.mailingLists).length > 0
+							? { mailingLists: item.contact.mailingLists }
+							: {}),
+					}),
+					...subscription,
+				};
+	const names = Object.keys(subscription) as SubscriptionPropertyName[];
+	const update = async (accept?: number[]) =>
+		await loops.request<IDataObject>({ method: 'PUT', path: '/contacts/update', body, itemIndex, accept });
+	const first = await update(names.length > 0 ? [400] : undefined);
+	let answer = first.body;
+	if (first.statusCode === 400) {
+		// Loops refuses contact properties it does not have: create the missing ones, then once more.
+		// When none was missing the refusal is about something else, and the repeat reports it.
+		await createMissingSubscriptionProperties.call(this, loops, names, itemIndex);
+		({ body: answer } = await update());
+	}
 	return {
 		result: item.action === 'unsubscribe' ? 'unsubscribed' : 'upserted',
 		...(typeof answer?.id === 'string' ? { id: answer.id } : {}),

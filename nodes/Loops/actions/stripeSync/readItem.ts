@@ -8,6 +8,7 @@ import { isObject } from '../../../shared/isObject';
 import type { ContactAction, StripeContactItem } from '../../../shared/StripeContactItem';
 import { isNonBlank } from '../../../shared/text';
 import { IDEMPOTENCY_KEY_MAX_LENGTH } from '../../helpers/fields';
+import { subscriptionFieldProblems } from './subscriptionProperties';
 
 const ACTIONS: ContactAction[] = ['upsert', 'unsubscribe', 'delete'];
 
@@ -29,6 +30,7 @@ export function readStripeContactItem(json: IDataObject): ReadResult {
 		if (contact.mailingLists !== undefined && !isObject(contact.mailingLists)) {
 			problems.push('contact.mailingLists must be an object of list ids to true/false');
 		}
+		problems.push(...subscriptionFieldProblems(contact));
 	}
 	const event = json.event;
 	if (event !== undefined) {
