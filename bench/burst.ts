@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { N8N_VERSION } from '../scripts/lib/localN8n';
 import { burstWorkflow, renewals, runBurst, webhookPath, type BurstRun } from '../test/e2e/support/burst';
 import { startE2eEnvironment, type E2eEnvironment } from '../test/e2e/support/environment';
+import { percentile } from './support/httpLoad';
 
 const DELIVERIES = Number(process.env.BENCH_BURST_DELIVERIES ?? 1000);
 const LIMIT = 10;
@@ -28,10 +29,9 @@ function rssMb(pid: number | undefined): number {
 	return Number(line?.replace(/\D+/g, '') ?? Number.NaN) / 1024;
 }
 
-function percentile(values: number[], p: number): number {
+function percentileOf(values: number[], p: number): number {
 	if (values.length === 0) return Number.NaN;
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+	return percentile([...values].sort((a, b) => a - b), p);
 }
 
 interface Row {
@@ -94,8 +94,8 @@ async function main() {
 				(drainS / idealS).toFixed(3).padStart(11),
 				String(tally.rateLimited429).padStart(4),
 				`${((100 * tally.rateLimited429) / Math.max(1, tally.requests)).toFixed(2)} %`.padStart(9),
-				percentile(run.report.ackLatenciesMs, 50).toFixed(0).padStart(10),
-				percentile(run.report.ackLatenciesMs, 99).toFixed(0).padStart(10),
+				percentileOf(run.report.ackLatenciesMs, 50).toFixed(0).padStart(10),
+				percentileOf(run.report.ackLatenciesMs, 99).toFixed(0).padStart(10),
 				String(tally.contactsLost).padStart(13),
 				String(tally.emailsLost).padStart(11),
 				String(tally.emailsTwice).padStart(12),
