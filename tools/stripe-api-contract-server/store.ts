@@ -13,6 +13,7 @@ import productFixture from '../../test/fixtures/stripe/product.json';
 import quoteFixture from '../../test/fixtures/stripe/quote.json';
 import subscriptionFixture from '../../test/fixtures/stripe/subscription.json';
 import webhookEndpointFixture from '../../test/fixtures/stripe/webhook_endpoint.json';
+import { stripeId } from '../../test/fixtures/stripeIds';
 
 export type Json = Record<string, unknown>;
 
@@ -65,13 +66,6 @@ export interface StoredWebhookEndpoint extends Json {
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-/** Stripe-shaped ids: prefix + 24 random base62 characters. */
-export function stripeId(prefix: string): string {
-	const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-	let tail = '';
-	for (const byte of randomBytes(24)) tail += alphabet[byte % 62];
-	return `${prefix}_${tail}`;
-}
 
 const EVENT_TYPE = /^(\*|[a-z_]+(\.[a-z_]+)+)$/;
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/;
