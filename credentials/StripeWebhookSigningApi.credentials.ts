@@ -8,7 +8,7 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 export class StripeWebhookSigningApi implements ICredentialType {
 	name = 'stripeWebhookSigningApi';
 
-	// The issue and Stripe's dashboard call it the signing secret; it is not an API key.
+	// A webhook signing secret, not an API key: "API" in its name would mislead.
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
 	displayName = 'Stripe Webhook Signing Secret';
 
