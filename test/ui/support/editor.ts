@@ -250,8 +250,22 @@ export class WorkflowEditor {
 		const selector = this.credentialSelector(label);
 		await selector.waitFor();
 		const empty = (await selector.getAttribute('data-test-id')) === 'node-credentials-empty-state';
-		await selector.click();
-		if (!empty) await this.page.getByTestId('node-credentials-select-item-new').filter({ visible: true }).click();
+		if (empty) {
+			await selector.click();
+		} else {
+			// The dropdown can close again while it animates open: reopen it until its "new" entry takes the click.
+			const createNew = this.page.getByTestId('node-credentials-select-item-new').filter({ visible: true });
+			for (let attempt = 1; ; attempt++) {
+				await selector.click();
+				try {
+					await createNew.click({ timeout: 5_000 });
+					break;
+				} catch (error) {
+					if (attempt === 3) throw error;
+					await this.page.keyboard.press('Escape');
+				}
+			}
+		}
 		await this.credentialModal.waitFor();
 		return this.credentialModal;
 	}
