@@ -13,6 +13,7 @@ import { Outage, type OutageSchedule } from './outage';
 import { SlidingWindowLimiter } from './rateLimit';
 import { answer, contactView, type ApiAnswer } from './routes';
 import { LoopsStore } from './store';
+import { headerValue, readBody } from '../shared/http';
 
 export type { FaultOptions } from './faults';
 export type { OutageSchedule } from './outage';
@@ -302,19 +303,6 @@ function positive(value: number, name: string): number {
 	return value;
 }
 
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-	const value = req.headers[name];
-	return Array.isArray(value) ? value[0] : value;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-		req.on('error', reject);
-	});
-}
 
 function parseJson(raw: string): { ok: true; value: unknown } | { ok: false } {
 	if (raw.trim() === '') return { ok: true, value: undefined };

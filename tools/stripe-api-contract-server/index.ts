@@ -16,6 +16,7 @@ import { parseStripeParams, type FormObject } from './form';
 import { ACCOUNT_ID, allows, checkKeyTable, DEFAULT_KEYS, redactKey, type KeyTable } from './keys';
 import { answer, expandPermissions, matchRoute, stripeErrorAnswer, type ApiAnswer } from './routes';
 import { endpointView, OBJECT_TYPES, StripeRuleError, StripeStore, type Json, type ObjectType } from './store';
+import { headerValue, readBody } from '../shared/http';
 
 export type { FaultOptions } from '../loops-contract-server/faults';
 export { DEFAULT_KEYS, LOOKUP_PERMISSIONS, type KeyTable, type Permission } from './keys';
@@ -351,19 +352,6 @@ export async function startStripeApiContractServer(
 	return server;
 }
 
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-	const value = req.headers[name];
-	return Array.isArray(value) ? value[0] : value;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-		req.on('error', reject);
-	});
-}
 
 function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
